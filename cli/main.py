@@ -1,0 +1,141 @@
+"""s0c command line.
+
+Exit codes: 0 ok; 1 findings; 2 bad input or usage; 3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from typing import Iterable
+
+import click
+
+from s0c.spec.diagnostics import Diagnostic
+from s0c.spec.loader import SourceMap
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[str]:
+    rows = []
+    for source, diag in items:
+        pos = diag.position or source.locate(diag.path, on_key=diag.on_key)
+        rows.append((source.file, pos.line, pos.col, diag.code, diag.message, diag.severity.value))
+    rows.sort()
+    return [f"{file}:{line}:{col}: {code} {message}" if severity == "error"
+            else f"{file}:{line}:{col}: {code} [{severity}] {message}"
+            for file, line, col, code, message, severity in rows]
+
+
+def _report(source: SourceMap, diagnostics: list[Diagnostic]) -> None:
+    for line in format_diagnostics((source, d) for d in diagnostics):
+        click.echo(line, err=True)
+
+
+def _plugin_manager():
+    from s0c.compiler.plugins import PluginError, make_plugin_manager
+
+    try:
+        return make_plugin_manager()
+    except PluginError as exc:
+        click.echo(f"s0c: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="s0c", prog_name="s0c")
+def cli() -> None:
+    """s0c: compile one YAML environment spec into Terraform (and other backends)."""
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(specs: tuple[str, ...]) -> None:
+    """Check SPECS: YAML, schema, structure. Exit 2 on any error."""
+    from s0c.compiler.pipeline import build_graph
+
+    failed = False
+    for path in specs:
+        result = build_graph(path)
+        _report(result.source, result.diagnostics)
+        if result.ok and result.graph is not None:
+            click.echo(f"{path}: ok ({len(result.graph.nodes)} resources)")
+        else:
+            failed = True
+    sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
+
+
+@cli.command(name="compile")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--backend", "-b", default="terraform", show_default=True,
+              help="Backend to emit (see `s0c backends`).")
+@click.option("--output", "-o", "output", type=click.Path(file_okay=False),
+              help="Output directory [default: build/<backend>].")
+def compile_command(spec: str, backend: str, output: str | None) -> None:
+    """Compile SPEC with a backend into an output directory (written all or nothing)."""
+    from s0c.compiler.pipeline import compile_spec
+
+    from .output import WriteError, write_tree
+
+    started = time.perf_counter()
+    result = compile_spec(spec, backend, pm=_plugin_manager())
+    _report(result.source, result.diagnostics)
+    if not result.ok or result.graph is None:
+        sys.exit(EXIT_BAD_INPUT)
+    directory = output or os.path.join("build", backend)
+    suffixes = tuple(sorted({os.path.splitext(name)[1] for name in result.files}))
+    try:
+        removed = write_tree(directory, result.files, suffixes)
+    except WriteError as exc:
+        click.echo(f"s0c: cannot write output: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    elapsed = time.perf_counter() - started
+    click.echo(f"{spec}: {len(result.graph.nodes)} resources -> {len(result.files)} files in"
+               f" {directory} ({backend}, {elapsed * 1000:.0f} ms)")
+    for name in removed:
+        click.echo(f"  removed stale {name}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the spec's JSON Schema (for editors' YAML language servers)."""
+    from s0c.spec.models import Spec
+
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                **Spec.model_json_schema()}
+    click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+@cli.command(name="backends")
+def list_backends() -> None:
+    """List installed backends."""
+    from s0c.compiler.plugins import backends as registered
+
+    for name, backend in registered(_plugin_manager()).items():
+        click.echo(f"{name}\t{backend.description}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("s0c: interrupted", err=True)
+        sys.exit(130)
+    except Exception:  # a bug in s0c: no traceback for users unless they ask for it
+        if os.environ.get("S0C_DEBUG"):
+            traceback.print_exc()
+        else:
+            exc = sys.exc_info()[1]
+            click.echo(f"s0c: internal error: {type(exc).__name__}: {exc}\n"
+                       "Please report it; run with S0C_DEBUG=1 for the traceback.", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""The intermediate resource graph: one node per AWS resource, typed references as edges.
+
+Property names follow the AWS provider's argument names (the most widely known spelling of each
+AWS setting); a nested mapping is a nested block, a list of mappings a repeated block. Values
+are plain data or one of the typed values below, which backends translate into their own
+reference syntax. No backend decides anything about AWS design: it is all here already.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+from s0c.spec.diagnostics import Diagnostic, SpecPath, error
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An attribute of another node, known only once that node exists (``aws_vpc.main.id``)."""
+
+    node: str
+    attr: str
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class Input:
+    """A deploy-time input of the whole graph (a Terraform variable, a CloudFormation parameter)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string assembled at deploy time from literal text and references."""
+
+    parts: tuple[Union[str, Ref, Input], ...]
+
+
+@dataclass(frozen=True)
+class Json:
+    """A JSON document (IAM policy, dashboard body); may contain references anywhere inside."""
+
+    value: Any
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str
+    props: dict[str, Any]
+    origin: SpecPath = ()
+    depends_on: tuple[str, ...] = ()
+    # Attributes the deployed resource may drift on without being replaced (e.g. the AMI).
+    ignore_changes: tuple[str, ...] = ()
+    create_before_destroy: bool = False
+
+
+@dataclass(frozen=True)
+class InputDef:
+    name: str
+    description: str
+    default: str
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    value: Any
+    description: str
+    origin: SpecPath = ()
+
+
+@dataclass
+class Graph:
+    name: str
+    region: str
+    mode: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    inputs: dict[str, InputDef] = field(default_factory=dict)
+    outputs: dict[str, Output] = field(default_factory=dict)
+
+    def add(self, node: Node) -> Node:
+        if node.id in self.nodes:
+            raise ValueError(f"duplicate node id {node.id!r}")  # a lowering bug, not user input
+        self.nodes[node.id] = node
+        return node
+
+    def output(self, name: str, value: Any, description: str, origin: SpecPath = ()) -> None:
+        self.outputs[name] = Output(name, value, description, origin)
+
+    def dependencies(self, node: Node) -> set[str]:
+        deps = {ref.node for ref in iter_refs(node.props)}
+        deps.update(node.depends_on)
+        deps.discard(node.id)
+        return deps
+
+    def ordered(self) -> list[Node]:
+        """Topological order, ties broken by the order lowering added nodes (network first, then
+        what depends on it), so every backend sees the same, readable sequence."""
+        import heapq
+
+        rank = {nid: index for index, nid in enumerate(self.nodes)}
+        deps = {nid: self.dependencies(n) & self.nodes.keys() for nid, n in self.nodes.items()}
+        users: dict[str, set[str]] = {nid: set() for nid in self.nodes}
+        for nid, ds in deps.items():
+            for d in ds:
+                users[d].add(nid)
+        ready = [(rank[nid], nid) for nid, ds in deps.items() if not ds]
+        heapq.heapify(ready)
+        remaining = {nid: len(ds) for nid, ds in deps.items()}
+        order: list[Node] = []
+        while ready:
+            _, nid = heapq.heappop(ready)
+            order.append(self.nodes[nid])
+            for user in sorted(users[nid]):
+                remaining[user] -= 1
+                if remaining[user] == 0:
+                    heapq.heappush(ready, (rank[user], user))
+        if len(order) != len(self.nodes):
+            stuck = sorted(set(self.nodes) - {n.id for n in order})
+            raise ValueError(f"dependency cycle among {stuck}")
+        return order
+
+    def check(self) -> list[Diagnostic]:
+        """Every reference resolves to a node and to an attribute that node's kind exports."""
+        from .kinds import KINDS
+
+        out: list[Diagnostic] = []
+        for node in self.nodes.values():
+            if node.kind not in KINDS:
+                out.append(error("S0C-GRAPH", f"{node.id}: unknown kind {node.kind!r}", node.origin))
+                continue
+            for ref in iter_refs(node.props):
+                out.extend(self._check_ref(node.id, ref, node.origin))
+            for dep in node.depends_on:
+                if dep not in self.nodes:
+                    out.append(error("S0C-GRAPH", f"{node.id}: depends on missing node {dep!r}",
+                                     node.origin))
+        for output in self.outputs.values():
+            for ref in iter_refs(output.value):
+                out.extend(self._check_ref(f"output {output.name}", ref, output.origin))
+        for node in self.nodes.values():
+            for value in _walk(node.props):
+                if isinstance(value, Input) and value.name not in self.inputs:
+                    out.append(error("S0C-GRAPH", f"{node.id}: unknown input {value.name!r}",
+                                     node.origin))
+        return out
+
+    def _check_ref(self, where: str, ref: Ref, origin: SpecPath) -> list[Diagnostic]:
+        from .kinds import KINDS
+
+        target = self.nodes.get(ref.node)
+        if target is None:
+            return [error("S0C-GRAPH", f"{where}: reference to missing node {ref.node!r}", origin)]
+        if ref.attr not in KINDS[target.kind].attrs:
+            return [error("S0C-GRAPH", f"{where}: {target.kind} {ref.node!r} has no attribute"
+                          f" {ref.attr!r}", origin)]
+        return []
+
+
+def _walk(value: Any) -> Iterator[Any]:
+    yield value
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _walk(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, Template):
+        yield from _walk(value.parts)
+    elif isinstance(value, Json):
+        yield from _walk(value.value)
+
+
+def iter_refs(value: Any) -> Iterator[Ref]:
+    return (v for v in _walk(value) if isinstance(v, Ref))

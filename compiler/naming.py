@@ -1,0 +1,60 @@
+"""Physical AWS names and logical ids, derived deterministically from the spec."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from s0c.spec.models import Spec
+
+from .graph import Graph, Node
+from .kinds import KINDS
+
+
+def aws_name(*parts: str, max_len: int = 63) -> str:
+    """``parts`` joined with '-'; too long for AWS, it is cut and given a stable hash suffix."""
+    name = "-".join(p for p in parts if p)
+    if len(name) <= max_len:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+    return f"{name[: max_len - 7].rstrip('-')}-{digest}"
+
+
+def ident(*parts: str) -> str:
+    """A logical id: lowercase letters, digits and '_' (valid in HCL and, camel-cased, in CFN)."""
+    return re.sub(r"[^a-z0-9]+", "_", "_".join(parts).lower()).strip("_")
+
+
+def az_letter(index: int) -> str:
+    return "abcdef"[index]
+
+
+def partition(region: str) -> str:
+    return "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+@dataclass
+class Context:
+    """What every lowering step needs: the spec, the graph being built and shared helpers."""
+
+    spec: Spec
+    graph: Graph
+    public_key: str | None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def tags(self, name: str) -> dict[str, str]:
+        tags = dict(sorted(self.spec.tags.items()))
+        tags["Name"] = name
+        return tags
+
+    def add(self, id: str, kind: str, props: dict[str, Any], origin: tuple = (), *,
+            name: str | None = None, **meta: Any) -> Node:
+        """Add a node; taggable kinds get the spec's tags plus a Name tag."""
+        if KINDS[kind].taggable:
+            props = {**props, "tags": self.tags(name or aws_name(self.name, id.replace("_", "-")))}
+        return self.graph.add(Node(id, kind, props, tuple(origin), **meta))

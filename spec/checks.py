@@ -1,0 +1,172 @@
+"""Checks that span several fields, each pointing at the exact item at fault.
+
+Structural rules only: what makes a spec impossible to build. Judgement calls (cost ceilings,
+SSH exposure, live-mode safeguards) are policy rules in :mod:`s0c.policies`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from typing import Any
+
+from .diagnostics import Diagnostic, SpecPath, error
+from .models import Spec
+
+_SECRET_KEY = re.compile(r"pass(word|wd|phrase)?$|password|secret|token|api_?key|private_?key",
+                         re.IGNORECASE)
+_PUBLIC_KEY = re.compile(r"(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?")
+
+# Variables the generated host writes itself; an app may not override them through `env`.
+RESERVED_ENV = frozenset({
+    "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "DATABASE_PASSWORD",
+    "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_TLS", "TRADING_MODE", "PAPER_TRADING",
+    "LOG_LEVEL", "API_PORT", "WEB_PORT", "COMPOSE_PROJECT_NAME", "AWS_REGION",
+})
+
+
+def find_plaintext_secrets(data: Any, path: SpecPath = ()) -> list[Diagnostic]:
+    """Keys that look like passwords or secrets, anywhere in the raw document.
+
+    Runs before pydantic so the user hears *why* (no plaintext secrets), not just "unknown key".
+    Keys under an app's ``secrets:`` are references, not values, and are allowed.
+    """
+    found: list[Diagnostic] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            key_path = path + (key,)
+            in_secrets = len(path) >= 1 and path[-1] == "secrets"
+            if isinstance(key, str) and _SECRET_KEY.search(key) and not in_secrets \
+                    and not isinstance(value, (dict, list)):
+                found.append(error(
+                    "S0C-SECRET",
+                    f"plaintext secret '{key}' is not allowed in the spec: the database password is"
+                    " managed by RDS in Secrets Manager, and app secrets go under the app's"
+                    " 'secrets:' as ssm:/path or secretsmanager:name references",
+                    key_path, on_key=True))
+            found.extend(find_plaintext_secrets(value, key_path))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found.extend(find_plaintext_secrets(item, path + (index,)))
+    return found
+
+
+def _network(spec: Spec) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    net = spec.network
+    vpc = ipaddress.IPv4Network(net.cidr)
+    if vpc.prefixlen < 16 or vpc.prefixlen > 28:
+        out.append(error("S0C-NET", f"VPC CIDR {net.cidr} must be between /16 and /28 (AWS limit)",
+                         ("network", "cidr")))
+    seen: list[tuple[ipaddress.IPv4Network, SpecPath]] = []
+    for group in ("public_subnets", "private_subnets"):
+        cidrs = getattr(net, group)
+        if len(cidrs) != net.availability_zones:
+            out.append(error(
+                "S0C-NET", f"{group} has {len(cidrs)} entries but availability_zones is"
+                f" {net.availability_zones}: give exactly one subnet per AZ", ("network", group)))
+        for index, cidr in enumerate(cidrs):
+            subnet = ipaddress.IPv4Network(cidr)
+            path: SpecPath = ("network", group, index)
+            if not subnet.subnet_of(vpc):
+                out.append(error("S0C-NET", f"subnet {cidr} is outside the VPC {net.cidr}", path))
+                continue
+            if subnet.prefixlen > 28:
+                out.append(error("S0C-NET", f"subnet {cidr} is smaller than /28 (AWS limit)", path))
+            for other, other_path in seen:
+                if subnet.overlaps(other):
+                    where = ".".join(str(p) for p in other_path[1:])
+                    out.append(error("S0C-NET", f"subnet {cidr} overlaps {other} ({where})", path))
+            seen.append((subnet, path))
+    return out
+
+
+def _apps(spec: Spec) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    names: dict[str, int] = {}
+    ports: dict[int, SpecPath] = {}
+    for index, app in enumerate(spec.apps):
+        if app.name in names:
+            out.append(error("S0C-APP", f"app name '{app.name}' is already used by apps[{names[app.name]}]",
+                             ("apps", index, "name")))
+        names.setdefault(app.name, index)
+        for field in ("api_port", "web_port"):
+            port = getattr(app, field)
+            path: SpecPath = ("apps", index, field)
+            if port == 22:
+                out.append(error("S0C-APP", "port 22 is reserved for SSH", path))
+            elif port in ports:
+                other = ports[port]
+                out.append(error("S0C-APP", f"port {port} is already used by apps[{other[1]}].{other[2]}",
+                                 path))
+            ports.setdefault(port, path)
+        for key in app.env:
+            if key in RESERVED_ENV:
+                out.append(error("S0C-APP", f"{key} is written by s0c itself; remove it from env",
+                                 ("apps", index, "env", key), on_key=True))
+            if key in app.secrets:
+                out.append(error("S0C-APP", f"{key} is set in both env and secrets",
+                                 ("apps", index, "env", key), on_key=True))
+        for key, value in app.env.items():
+            if "\n" in value or "\r" in value:
+                out.append(error("S0C-APP", "a .env value cannot span lines", ("apps", index, "env", key)))
+        for key in app.secrets:
+            if key in RESERVED_ENV:
+                out.append(error("S0C-APP", f"{key} is written by s0c itself; remove it from secrets",
+                                 ("apps", index, "secrets", key), on_key=True))
+    return out
+
+
+def _misc(spec: Spec) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    db = spec.database
+    if db.max_storage_gb is not None and db.max_storage_gb <= db.storage_gb:
+        out.append(error("S0C-DB", f"max_storage_gb ({db.max_storage_gb}) must be greater than"
+                         f" storage_gb ({db.storage_gb}), or omitted", ("database", "max_storage_gb")))
+    if db.username.lower() in {"rdsadmin", "rdsrepladmin", "rds_superuser", "public"}:
+        out.append(error("S0C-DB", f"'{db.username}' is reserved by RDS", ("database", "username")))
+    for key in spec.tags:
+        if key.lower().startswith("aws:"):
+            out.append(error("S0C-TAG", "tag keys starting with 'aws:' are reserved by AWS",
+                             ("tags", key), on_key=True))
+        if key == "Name":
+            out.append(error("S0C-TAG", "the Name tag is set per resource by s0c", ("tags", key),
+                             on_key=True))
+    seen: set[float] = set()
+    for index, amount in enumerate(spec.budget.alerts_usd):
+        if amount in seen:
+            out.append(error("S0C-BUDGET", f"alert threshold {amount:g} is listed twice",
+                             ("budget", "alerts_usd", index)))
+        seen.add(amount)
+    if spec.budget.alerts_usd and not spec.budget.notify:
+        out.append(error("S0C-BUDGET", "alerts_usd needs at least one address in notify",
+                         ("budget", "alerts_usd")))
+    return out
+
+
+def check(spec: Spec) -> list[Diagnostic]:
+    return _network(spec) + _apps(spec) + _misc(spec)
+
+
+def read_public_key(spec: Spec, base_dir: str) -> tuple[str | None, list[Diagnostic]]:
+    """The key pair's public key text, read relative to the spec file."""
+    key_pair = spec.compute.key_pair
+    if key_pair is None:
+        return None, []
+    path: SpecPath = ("compute", "key_pair", "public_key_file")
+    full = os.path.join(base_dir, key_pair.public_key_file)
+    try:
+        with open(full, encoding="utf-8") as handle:
+            text = handle.read(16_384).strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, [error("S0C-FILE", f"cannot read public key file {key_pair.public_key_file!r}:"
+                            f" {reason}", path)]
+    if "PRIVATE KEY" in text:
+        return None, [error("S0C-SECRET", f"{key_pair.public_key_file!r} is a private key; point"
+                            " at the .pub file", path)]
+    if not _PUBLIC_KEY.fullmatch(text) or "\n" in text:
+        return None, [error("S0C-FILE", f"{key_pair.public_key_file!r} is not an OpenSSH public key"
+                            " (one line: ssh-ed25519|ssh-rsa|ecdsa-sha2-* <base64> [comment])", path)]
+    return text, []

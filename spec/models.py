@@ -1,0 +1,183 @@
+"""The environment spec: pydantic v2 models in the team's vocabulary (not AWS's).
+
+Every model forbids unknown keys and validates strictly (``"8000"`` is not a port). Checks that
+need more than one field (subnets inside the VPC, distinct ports, ...) live in
+:mod:`s0c.spec.checks` so they can point at the exact offending item.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _pattern(regex: str, what: str):
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise PydanticCustomError("pattern", "{value} is not a valid {what}",
+                                      {"value": repr(value), "what": what})
+        return value
+    return AfterValidator(check)
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise PydanticCustomError("cidr", "{value} is not a valid IPv4 CIDR: {reason}",
+                                  {"value": repr(value), "reason": str(exc)}) from None
+    if "/" not in value:
+        raise PydanticCustomError("cidr", "{value} needs a prefix length (e.g. {value}/32)",
+                                  {"value": value})
+    return str(network)
+
+
+def _no_double_hyphen(value: str) -> str:
+    if "--" in value:
+        raise PydanticCustomError("name", "{value} must not contain '--' (RDS and ElastiCache"
+                                  " identifiers reject it)", {"value": repr(value)})
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+EnvName = Annotated[str, _pattern(r"[a-z][a-z0-9-]{1,22}[a-z0-9]",
+                                  "name (2-24 chars: lowercase letters, digits, '-')"),
+                    AfterValidator(_no_double_hyphen)]
+AppName = Annotated[str, _pattern(r"[a-z][a-z0-9-]{0,18}[a-z0-9]",
+                                  "app name (2-20 chars: lowercase letters, digits, '-')"),
+                    AfterValidator(_no_double_hyphen)]
+Region = Annotated[str, _pattern(r"[a-z]{2}(-gov)?-[a-z]+-[0-9]", "AWS region (e.g. us-east-1)")]
+Email = Annotated[str, _pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "email address")]
+Hostname = Annotated[str, _pattern(
+    r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "DNS name (lowercase)")]
+Port = Annotated[int, Field(ge=1, le=65535)]
+EnvKey = Annotated[str, _pattern(r"[A-Z_][A-Z0-9_]{0,127}", "environment variable name")]
+TagKey = Annotated[str, Field(min_length=1, max_length=128)]
+TagValue = Annotated[str, Field(max_length=256)]
+
+
+# Literals rather than Enums: strict validation wants Enum instances, YAML gives strings.
+Mode = Literal["development", "testing", "live"]
+NatMode = Literal["single", "per_az", "none"]
+
+
+class Budget(_Model):
+    monthly_usd: float = Field(gt=0, description="Monthly cost budget in USD.")
+    # AWS Budgets allows 5 notifications per budget; s0c adds a forecast alert as the fifth.
+    alerts_usd: list[Annotated[float, Field(gt=0)]] = Field(
+        default_factory=list, max_length=4,
+        description="Actual-spend thresholds (USD) that send an email.")
+    notify: list[Email] = Field(default_factory=list, max_length=10,
+                                description="Who receives budget alerts.")
+
+
+class Network(_Model):
+    cidr: Cidr
+    availability_zones: int = Field(ge=2, le=6, description="AZs to spread subnets over (RDS and"
+                                    " the load balancer need at least 2).")
+    public_subnets: list[Cidr] = Field(description="One per availability zone, in AZ order.")
+    private_subnets: list[Cidr] = Field(description="One per availability zone, in AZ order.")
+    nat: NatMode = "single"
+    admin_cidrs: list[Cidr] = Field(default_factory=list,
+                                    description="Who may SSH to the host; empty = SSM only.")
+
+
+class Database(_Model):
+    engine: Literal["postgres"] = "postgres"
+    version: Annotated[str, _pattern(r"[0-9]+(\.[0-9]+)?", "engine version (e.g. 15 or 15.8)")]
+    instance_class: Annotated[str, _pattern(r"db\.[a-z0-9-]+\.[a-z0-9]+", "DB instance class")]
+    storage_gb: int = Field(ge=20, le=65536)
+    max_storage_gb: int | None = Field(default=None, le=65536,
+                                       description="Storage autoscaling ceiling; omit to disable.")
+    name: Annotated[str, _pattern(r"[A-Za-z][A-Za-z0-9_]{0,62}", "database name")]
+    username: Annotated[str, _pattern(r"[A-Za-z][A-Za-z0-9_]{0,62}", "database user name")]
+    encrypted: bool = True
+    backup_retention_days: int = Field(default=7, ge=0, le=35)
+    multi_az: bool = False
+    deletion_protection: bool = True
+    final_snapshot: bool = Field(default=True, description="Take a snapshot when destroyed.")
+
+
+class Cache(_Model):
+    engine: Literal["redis"] = "redis"
+    version: Annotated[str, _pattern(r"[0-9]+(\.[0-9]+)?", "engine version (e.g. 7.1)")]
+    node_type: Annotated[str, _pattern(r"cache\.[a-z0-9-]+\.[a-z0-9]+", "cache node type")]
+    nodes: int = Field(default=1, ge=1, le=6)
+    at_rest_encryption: bool = True
+    transit_encryption: bool = True
+
+
+class KeyPair(_Model):
+    name: Annotated[str, _pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{0,254}", "key pair name")]
+    public_key_file: str = Field(min_length=1, description="Relative to the spec file.")
+
+
+class Compute(_Model):
+    instance_type: Annotated[str, _pattern(r"[a-z][a-z0-9-]*\.[a-z0-9]+", "EC2 instance type")]
+    volume_gb: int = Field(default=30, ge=8, le=16384)
+    key_pair: KeyPair | None = None
+    detailed_monitoring: bool = True
+
+
+class LoadBalancer(_Model):
+    domain: Hostname = Field(description="Apps are served at <app>.<domain> (web) and"
+                             " <app>-api.<domain> (API).")
+    certificate_arn: Annotated[str, _pattern(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:"
+                                             r"certificate/[A-Za-z0-9-]+", "ACM certificate ARN")
+                               ] | None = Field(default=None, description="Use an existing"
+                                                " certificate instead of requesting one.")
+
+
+SecretRef = Annotated[str, _pattern(r"(ssm:/[A-Za-z0-9_.\-/]+|secretsmanager:[A-Za-z0-9/_+=.@-]+)",
+                                    "secret reference (ssm:/path or secretsmanager:name)")]
+
+
+class App(_Model):
+    name: AppName
+    repo: Annotated[str, Field(min_length=1, max_length=2048)]
+    branch: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    api_port: Port
+    web_port: Port
+    redis_db: int = Field(ge=0, le=15)
+    health_path: Annotated[str, _pattern(r"/[^\s]*", "URL path")] = "/health"
+    web_health_path: Annotated[str, _pattern(r"/[^\s]*", "URL path")] = "/"
+    env: dict[EnvKey, Annotated[str, Field(max_length=4096)]] = Field(
+        default_factory=dict, description="Extra non-secret variables for the app's .env.")
+    secrets: dict[EnvKey, SecretRef] = Field(
+        default_factory=dict, description="Variables fetched at boot from SSM or Secrets Manager.")
+
+
+class Monitoring(_Model):
+    cpu_alarm_percent: float = Field(default=80, gt=0, le=100)
+    notify: list[Email] = Field(default_factory=list, description="Emails subscribed to alarms.")
+
+
+class Spec(_Model):
+    """An s0c environment: one VPC, one database, one cache, one host running the apps."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
+                              title="s0c environment spec")
+
+    version: Literal[1]
+    name: EnvName
+    region: Region
+    mode: Mode = "development"
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    budget: Budget
+    network: Network
+    database: Database
+    cache: Cache
+    compute: Compute
+    load_balancer: LoadBalancer
+    apps: list[App] = Field(min_length=1, max_length=12)
+    monitoring: Monitoring = Field(default_factory=Monitoring)
