@@ -109,8 +109,12 @@ def _apps(spec: Spec) -> list[Diagnostic]:
                 out.append(error("S0C-APP", f"{key} is set in both env and secrets",
                                  ("apps", index, "env", key), on_key=True))
         for key, value in app.env.items():
-            if "\n" in value or "\r" in value:
-                out.append(error("S0C-APP", "a .env value cannot span lines", ("apps", index, "env", key)))
+            if "\n" in value or "\r" in value or "'" in value:
+                # docker compose reads single-quoted .env values literally and has no escape for
+                # a quote inside them; the host refuses such values, so refuse them here first.
+                out.append(error("S0C-APP", "a .env value cannot contain a newline or a single"
+                                 " quote (docker compose cannot read it back)",
+                                 ("apps", index, "env", key)))
         for key in app.secrets:
             if key in RESERVED_ENV:
                 out.append(error("S0C-APP", f"{key} is written by s0c itself; remove it from secrets",
