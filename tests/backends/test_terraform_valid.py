@@ -55,7 +55,7 @@ def test_poc_matches_provider_schema(poc_parsed: dict[str, dict]) -> None:
 
 def test_poc_references_resolve(poc_parsed: dict[str, dict]) -> None:
     assert tfcheck.unresolved_references(poc_parsed) == []
-    refs = tfcheck.references([d.get("resource", []) for d in poc_parsed.values()])
+    refs = tfcheck.references([d.get("resource", []) + d.get("data", []) for d in poc_parsed.values()])
     assert {"aws_security_group.sg_alb", "data.aws_ssm_parameter.ami", "var.ami_parameter"} <= refs
 
 
