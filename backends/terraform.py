@@ -36,6 +36,9 @@ def ref_expr(graph: Graph, ref: Ref) -> str:
     return text if ref.index is None else f"{text}[{ref.index}]"
 
 
+_DOLLAR = object()
+
+
 class _Translator:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -58,18 +61,29 @@ class _Translator:
 
     def template(self, template: Template) -> str:
         """A string template: a heredoc for multi-line scripts, a quoted string otherwise."""
-        def ref(part: Any) -> str:
-            return "${" + self.value(part).text + "}"
+        parts: list[Any] = []
+        for index, part in enumerate(template.parts):
+            following = template.parts[index + 1] if index + 1 < len(template.parts) else ""
+            # "$${" is always an escape, so a literal "$" right before an interpolation is
+            # written as the interpolation of a "$" string instead.
+            if isinstance(part, str) and part.endswith("$") and not isinstance(following, str):
+                parts += [part[:-1], _DOLLAR] if part[:-1] else [_DOLLAR]
+            else:
+                parts.append(part)
 
-        # Deploy-time values (endpoints, ARNs) never hold newlines or a line like the delimiter.
-        delimiter = hcl.heredoc_delimiter("".join(p for p in template.parts if isinstance(p, str)))
-        if delimiter is not None and "\n" in "".join(p for p in template.parts if isinstance(p, str)):
+        def ref(part: Any) -> str:
+            return '${"$"}' if part is _DOLLAR else "${" + self.value(part).text + "}"
+
+        literal = "".join(p for p in parts if isinstance(p, str))
+        # Deploy-time values (endpoints, ARNs) never hold a newline, so only literal text can
+        # collide with the heredoc delimiter.
+        delimiter = hcl.heredoc_delimiter(literal) if "\n" in literal else None
+        if delimiter is not None and isinstance(parts[-1], str):
             body = "".join(hcl.escape_template_literal(p) if isinstance(p, str) else ref(p)
-                           for p in template.parts)
-            if body.endswith("\n"):
-                return f"<<{delimiter}\n{body}{delimiter}"
+                           for p in parts)
+            return f"<<{delimiter}\n{body}{delimiter}"
         return '"' + "".join(hcl.hcl_string_body(p) if isinstance(p, str) else ref(p)
-                             for p in template.parts) + '"'
+                             for p in parts) + '"'
 
     def body(self, block: hcl.Block, props: dict[str, Any], schema: dict[str, Any] | None) -> None:
         attrs, blocks = [], []

@@ -50,7 +50,7 @@ def _no_double_hyphen(value: str) -> str:
 
 
 Cidr = Annotated[str, AfterValidator(_cidr)]
-EnvName = Annotated[str, _pattern(r"[a-z][a-z0-9-]{1,22}[a-z0-9]",
+EnvName = Annotated[str, _pattern(r"[a-z][a-z0-9-]{0,22}[a-z0-9]",
                                   "name (2-24 chars: lowercase letters, digits, '-')"),
                     AfterValidator(_no_double_hyphen)]
 AppName = Annotated[str, _pattern(r"[a-z][a-z0-9-]{0,18}[a-z0-9]",

@@ -1,0 +1,104 @@
+"""Strings with quotes, ${, %{, newlines, $(...) and non-ASCII survive HCL unchanged, checked by
+parsing the output back with HashiCorp's own parser and comparing."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from s0c.backends import hcl
+from s0c.backends.terraform import ref_expr
+from s0c.compiler.graph import Ref
+from tests import tfcheck
+from tests.specs import compile_data
+from tests.strategies import nasty_text, valid_specs
+
+
+def decode_template(text: str) -> list[tuple[str, str]]:
+    """A Terraform JSON-syntax template -> [("lit", text) | ("ref", expression)]."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            out.append(("lit", text[i + 1: i + 3]))
+            i += 3
+        elif text.startswith("${", i):
+            end = text.index("}", i)
+            expression = text[i + 2: end]
+            out.append(("lit", "$") if expression == '"$"' else ("ref", expression))
+            i = end + 1
+        else:
+            out.append(("lit", text[i]))
+            i += 1
+    merged: list[tuple[str, str]] = []
+    for kind, value in out:
+        if merged and kind == merged[-1][0] == "lit":
+            merged[-1] = ("lit", merged[-1][1] + value)
+        else:
+            merged.append((kind, value))
+    return merged
+
+
+def expected_template(graph, parts) -> list[tuple[str, str]]:
+    merged: list[tuple[str, str]] = []
+    for part in parts:
+        item = ("lit", part) if isinstance(part, str) else ("ref", ref_expr(graph, part))
+        if merged and item[0] == merged[-1][0] == "lit":
+            merged[-1] = ("lit", merged[-1][1] + item[1])
+        else:
+            merged.append(item)
+    return merged
+
+
+@settings(max_examples=25)
+@given(valid_specs(templates=True))
+def test_strings_round_trip_through_hashicorp_parser(data: dict) -> None:
+    result = compile_data(data)
+    assert result.ok, result.diagnostics
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in result.files.items():
+            (Path(tmp) / name).write_text(text)
+        parsed = tfcheck.hashicorp_parse(Path(tmp))
+    vpc = parsed["network.tf"]["resource"]["aws_vpc"]["vpc"][0]
+    tags = {tfcheck.template_value(k): tfcheck.template_value(v) for k, v in vpc["tags"].items()}
+    assert tags == {**data["tags"], "Name": f"{data['name']}-vpc"}
+    host = parsed["compute.tf"]["resource"]["aws_instance"]["host"][0]
+    user_data = result.graph.nodes["host"].props["user_data"]
+    assert decode_template(host["user_data"]) == expected_template(result.graph, user_data.parts)
+
+
+@given(nasty_text(0, 60))
+def test_hcl_string_escapes_everything_hashicorp_would_interpret(text: str) -> None:
+    body = hcl.hcl_string_body(text)
+    assert "\n" not in body and '"' not in body.replace('\\"', "")
+    unescaped = body.replace("$${", "\x01").replace("%%{", "\x02")
+    assert "${" not in unescaped and "%{" not in unescaped
+
+
+@settings(max_examples=15)
+@given(st.lists(nasty_text(0, 40), min_size=1, max_size=8))
+def test_hcl_strings_round_trip_in_one_file(values: list[str]) -> None:
+    block = hcl.Block("locals")
+    for index, value in enumerate(values):
+        block.attr(f"v{index}", value)
+        block.attr(f"k{index}", {value or "empty": index})
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "main.tf").write_text(hcl.render_file([block], "# test\n"))
+        parsed = tfcheck.hashicorp_parse(Path(tmp))["main.tf"]["locals"][0]
+    for index, value in enumerate(values):
+        assert tfcheck.template_value(parsed[f"v{index}"]) == value
+        assert [tfcheck.template_value(k) for k in parsed[f"k{index}"]] == [value or "empty"]
+
+
+def test_dollar_before_interpolation_is_not_an_escape() -> None:
+    from s0c.backends.terraform import _Translator
+    from s0c.compiler.graph import Graph, Node, Template
+
+    graph = Graph("t", "us-east-1", "development")
+    graph.add(Node("vpc", "vpc", {"cidr_block": "10.0.0.0/16"}))
+    text = _Translator(graph).template(Template(("cost $", Ref("vpc", "id"), " $${x}")))
+    assert decode_template(text[1:-1]) == [("lit", "cost $"), ("ref", "aws_vpc.vpc.id"),
+                                           ("lit", " $${x}")]
