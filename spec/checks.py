@@ -108,13 +108,6 @@ def _apps(spec: Spec) -> list[Diagnostic]:
             if key in app.secrets:
                 out.append(error("S0C-APP", f"{key} is set in both env and secrets",
                                  ("apps", index, "env", key), on_key=True))
-        for key, value in app.env.items():
-            if "\n" in value or "\r" in value or "'" in value:
-                # docker compose reads single-quoted .env values literally and has no escape for
-                # a quote inside them; the host refuses such values, so refuse them here first.
-                out.append(error("S0C-APP", "a .env value cannot contain a newline or a single"
-                                 " quote (docker compose cannot read it back)",
-                                 ("apps", index, "env", key)))
         for key in app.secrets:
             if key in RESERVED_ENV:
                 out.append(error("S0C-APP", f"{key} is written by s0c itself; remove it from secrets",
@@ -124,6 +117,11 @@ def _apps(spec: Spec) -> list[Diagnostic]:
 
 def _misc(spec: Spec) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    # Security group names may not start with "sg-", load balancer names not with "internal-".
+    for prefix in ("sg-", "internal-"):
+        if spec.name.startswith(prefix):
+            out.append(error("S0C-NAME", f"name must not start with {prefix!r} (AWS reserves it"
+                             " in derived resource names)", ("name",)))
     db = spec.database
     if db.max_storage_gb is not None and db.max_storage_gb <= db.storage_gb:
         out.append(error("S0C-DB", f"max_storage_gb ({db.max_storage_gb}) must be greater than"

@@ -85,8 +85,7 @@ def valid_specs(draw: st.DrawFn, templates: bool = False) -> dict:
                                nasty_text(templates=templates))),
         "api_port": ports[2 * i], "web_port": ports[2 * i + 1], "redis_db": dbs[i],
         "env": draw(st.dictionaries(st.from_regex(r"X_[A-Z0-9_]{1,8}", fullmatch=True),
-                                    nasty_text(0, 20, newlines=False, quotes=False,
-                                               templates=templates), max_size=2)),
+                                    nasty_text(0, 20, templates=templates), max_size=2)),
     } for i, name in enumerate(names)]
     data["monitoring"] = {"cpu_alarm_percent": draw(st.integers(10, 100)),
                           "notify": draw(st.lists(st.just("ops@example.com"), max_size=1))}

@@ -57,6 +57,8 @@ CASES = [
      "S0C-FILE", "public_key_file", None, "cannot read public key file"),
     ("duplicate key", "region: us-east-1", "region: us-east-1\nregion: us-west-2", "S0C-DUPKEY",
      "region: us-west-2", 1, 'duplicate key "region"'),
+    ("reserved name prefix", "name: smart-0dte-poc", "name: sg-poc", "S0C-NAME", "name: sg-poc",
+     7, "must not start with 'sg-'"),
     ("yaml syntax", "cpu_alarm_percent: 80}", "cpu_alarm_percent: 80", "S0C-YAML",
      None, None, ""),
 ]

@@ -47,13 +47,17 @@ APPS_DIR=/opt/s0c/apps
 
 log() { printf 's0c-host: %s\n' "$*" >&2; }
 
-# Print one dotenv line. docker compose reads single-quoted values literally, so a value that
-# itself holds a quote or a newline cannot be written safely: refuse rather than corrupt it.
+# Print one .env line for docker compose: a double-quoted value with \\ \" \$ and newlines
+# escaped, which compose reads back verbatim (no interpolation). RDS-generated passwords may hold
+# quotes, $ and backslashes.
 env_line() {
-  case "$2" in
-    *"'"* | *$'\n'*) log "value of $1 contains a quote or a newline; not written"; return 1 ;;
-  esac
-  printf "%s='%s'\n" "$1" "$2"
+  local value=$2
+  value=$${value//\\/\\\\}
+  value=$${value//\"/\\\"}
+  value=$${value//\$/\\\$}
+  value=$${value//$'\n'/\\n}
+  value=$${value//$'\r'/\\r}
+  printf '%s="%s"\n' "$1" "$value"
 }
 
 fetch_secret() {
@@ -97,7 +101,7 @@ write_envs() {
     env_line API_PORT 8000
     env_line WEB_PORT 3000
     env_line AWS_REGION "$REGION"
-    env_line GREETING 'say "hi" $(not) a $${var} `cmd` é'
+    env_line GREETING 'it'"'"'s "hi" $(not) a $${var} `cmd` é'
     env_line MARKET_DATA_FEED polygon
     value=$(fetch_secret secretsmanager:smart-0dte/live/ibkr); env_line IBKR_CREDENTIALS "$value"
     value=$(fetch_secret ssm:/smart-0dte/live/polygon_api_key); env_line POLYGON_API_KEY "$value"

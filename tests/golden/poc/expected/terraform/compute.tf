@@ -58,13 +58,17 @@ APPS_DIR=/opt/s0c/apps
 
 log() { printf 's0c-host: %s\n' "$*" >&2; }
 
-# Print one dotenv line. docker compose reads single-quoted values literally, so a value that
-# itself holds a quote or a newline cannot be written safely: refuse rather than corrupt it.
+# Print one .env line for docker compose: a double-quoted value with \\ \" \$ and newlines
+# escaped, which compose reads back verbatim (no interpolation). RDS-generated passwords may hold
+# quotes, $ and backslashes.
 env_line() {
-  case "$2" in
-    *"'"* | *$'\n'*) log "value of $1 contains a quote or a newline; not written"; return 1 ;;
-  esac
-  printf "%s='%s'\n" "$1" "$2"
+  local value=$2
+  value=$${value//\\/\\\\}
+  value=$${value//\"/\\\"}
+  value=$${value//\$/\\\$}
+  value=$${value//$'\n'/\\n}
+  value=$${value//$'\r'/\\r}
+  printf '%s="%s"\n' "$1" "$value"
 }
 
 fetch_secret() {
