@@ -120,7 +120,7 @@ def render_value(value: Any, indent: int) -> str:
     if value is None:
         return "null"
     if isinstance(value, (list, tuple)):
-        items = [render_value(v, indent + 1) for v in value]
+        items = [_inline_object(v) or render_value(v, indent + 1) for v in value]
         one_line = f"[{', '.join(items)}]"
         if "\n" not in one_line and len(one_line) + len(pad) < 100:
             return one_line
@@ -133,6 +133,16 @@ def render_value(value: Any, indent: int) -> str:
                          indent + 1)
         return "{\n" + "".join(line + "\n" for line in lines) + f"{pad}}}"
     raise TypeError(f"cannot render {type(value).__name__} as HCL")
+
+
+def _inline_object(value: Any) -> str | None:
+    """A small flat object inside a list, on one line: ``{ yAxis = "right" }``."""
+    if not isinstance(value, dict) or not value or len(value) > 2:
+        return None
+    if any(isinstance(v, (dict, list, tuple, Call)) for v in value.values()):
+        return None
+    text = "{ " + ", ".join(f"{key(str(k))} = {render_value(v, 0)}" for k, v in value.items()) + " }"
+    return text if len(text) <= 60 and "\n" not in text else None
 
 
 def _aligned(pairs: list[tuple[str, str]], indent: int) -> list[str]:

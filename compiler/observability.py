@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .data_tier import cache_id, db_identifier
-from .graph import Json, Ref
+from .graph import Json, Ref, Template
 from .naming import Context, aws_name, ident
 
 
@@ -15,10 +14,15 @@ def _widget(x: int, y: int, title: str, metrics: list[list[Any]], stat: str, reg
                            "region": region, "view": "timeSeries"}}
 
 
+def _primary_cache_node() -> Template:
+    # A cluster-mode-disabled replication group names its first node "<group id>-001".
+    return Template((Ref("cache", "id"), "-001"))
+
+
 def _dashboard(ctx: Context) -> Json:
     region = ctx.spec.region
-    db = db_identifier(ctx)
-    redis_node = f"{cache_id(ctx)}-001"
+    db = Ref("db", "identifier")
+    redis_node = _primary_cache_node()
     alb = Ref("alb", "arn_suffix")
     health = []
     for app in ctx.spec.apps:
@@ -98,7 +102,7 @@ def lower_monitoring(ctx: Context) -> None:
     _alarm(ctx, "host_status_alarm", "App host failed an EC2 status check", "AWS/EC2",
            "StatusCheckFailed", host, "Maximum", "GreaterThanOrEqualToThreshold", 1,
            ("compute",), period=60)
-    db = {"DBInstanceIdentifier": db_identifier(ctx)}
+    db = {"DBInstanceIdentifier": Ref("db", "identifier")}
     _alarm(ctx, "db_cpu_alarm", f"PostgreSQL CPU above {cpu:g}% for 10 minutes", "AWS/RDS",
            "CPUUtilization", db, "Average", "GreaterThanThreshold", cpu,
            ("monitoring", "cpu_alarm_percent"))
@@ -106,7 +110,7 @@ def lower_monitoring(ctx: Context) -> None:
     _alarm(ctx, "db_storage_alarm", "PostgreSQL free storage below 10% of allocated", "AWS/RDS",
            "FreeStorageSpace", db, "Minimum", "LessThanThreshold", free_bytes, ("database",))
     _alarm(ctx, "cache_cpu_alarm", f"Redis engine CPU above {cpu:g}% for 10 minutes",
-           "AWS/ElastiCache", "EngineCPUUtilization", {"CacheClusterId": f"{cache_id(ctx)}-001"},
+           "AWS/ElastiCache", "EngineCPUUtilization", {"CacheClusterId": _primary_cache_node()},
            "Average", "GreaterThanThreshold", cpu, ("monitoring", "cpu_alarm_percent"))
     for index, app in enumerate(spec.apps):
         for role in ("api", "web"):

@@ -34,16 +34,19 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
         properties = {
           title = "PostgreSQL"
           metrics = [
-            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "smart-0dte-poc-postgres"],
-            ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "smart-0dte-poc-postgres"],
+            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.db.identifier],
+            [
+              "AWS/RDS",
+              "DatabaseConnections",
+              "DBInstanceIdentifier",
+              aws_db_instance.db.identifier,
+            ],
             [
               "AWS/RDS",
               "FreeStorageSpace",
               "DBInstanceIdentifier",
-              "smart-0dte-poc-postgres",
-              {
-                yAxis = "right"
-              },
+              aws_db_instance.db.identifier,
+              { yAxis = "right" },
             ],
           ]
           period = 300
@@ -65,22 +68,20 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
               "AWS/ElastiCache",
               "EngineCPUUtilization",
               "CacheClusterId",
-              "smart-0dte-poc-redis-001",
+              "${aws_elasticache_replication_group.cache.id}-001",
             ],
             [
               "AWS/ElastiCache",
               "DatabaseMemoryUsagePercentage",
               "CacheClusterId",
-              "smart-0dte-poc-redis-001",
+              "${aws_elasticache_replication_group.cache.id}-001",
             ],
             [
               "AWS/ElastiCache",
               "CurrConnections",
               "CacheClusterId",
-              "smart-0dte-poc-redis-001",
-              {
-                yAxis = "right"
-              },
+              "${aws_elasticache_replication_group.cache.id}-001",
+              { yAxis = "right" },
             ],
           ]
           period = 300
@@ -129,9 +130,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
               aws_lb_target_group.tg_smart_0dte_api.arn_suffix,
               "LoadBalancer",
               aws_lb.alb.arn_suffix,
-              {
-                label = "smart-0dte api"
-              },
+              { label = "smart-0dte api" },
             ],
             [
               "AWS/ApplicationELB",
@@ -140,9 +139,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
               aws_lb_target_group.tg_smart_0dte_web.arn_suffix,
               "LoadBalancer",
               aws_lb.alb.arn_suffix,
-              {
-                label = "smart-0dte web"
-              },
+              { label = "smart-0dte web" },
             ],
             [
               "AWS/ApplicationELB",
@@ -151,9 +148,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
               aws_lb_target_group.tg_mag7_7dte_api.arn_suffix,
               "LoadBalancer",
               aws_lb.alb.arn_suffix,
-              {
-                label = "mag7-7dte api"
-              },
+              { label = "mag7-7dte api" },
             ],
             [
               "AWS/ApplicationELB",
@@ -162,9 +157,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
               aws_lb_target_group.tg_mag7_7dte_web.arn_suffix,
               "LoadBalancer",
               aws_lb.alb.arn_suffix,
-              {
-                label = "mag7-7dte web"
-              },
+              { label = "mag7-7dte web" },
             ],
           ]
           period = 300
@@ -228,7 +221,7 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu_alarm" {
   namespace         = "AWS/RDS"
   metric_name       = "CPUUtilization"
   dimensions = {
-    DBInstanceIdentifier = "smart-0dte-poc-postgres"
+    DBInstanceIdentifier = aws_db_instance.db.identifier
   }
   statistic           = "Average"
   period              = 300
@@ -250,7 +243,7 @@ resource "aws_cloudwatch_metric_alarm" "db_storage_alarm" {
   namespace         = "AWS/RDS"
   metric_name       = "FreeStorageSpace"
   dimensions = {
-    DBInstanceIdentifier = "smart-0dte-poc-postgres"
+    DBInstanceIdentifier = aws_db_instance.db.identifier
   }
   statistic           = "Minimum"
   period              = 300
@@ -272,7 +265,7 @@ resource "aws_cloudwatch_metric_alarm" "cache_cpu_alarm" {
   namespace         = "AWS/ElastiCache"
   metric_name       = "EngineCPUUtilization"
   dimensions = {
-    CacheClusterId = "smart-0dte-poc-redis-001"
+    CacheClusterId = "${aws_elasticache_replication_group.cache.id}-001"
   }
   statistic           = "Average"
   period              = 300
