@@ -81,8 +81,15 @@ def compile_command(spec: str, backend: str, output: str | None) -> None:
 
     from .output import WriteError, write_tree
 
+    from s0c.compiler.plugins import backends as registered
+
     started = time.perf_counter()
-    result = compile_spec(spec, backend, pm=_plugin_manager())
+    pm = _plugin_manager()
+    available = registered(pm)
+    if backend not in available:
+        raise click.BadParameter(f"{backend!r} is not installed (available:"
+                                 f" {', '.join(available) or 'none'})", param_hint="'--backend'")
+    result = compile_spec(spec, backend, pm=pm)
     _report(result.source, result.diagnostics)
     if not result.ok or result.graph is None:
         sys.exit(EXIT_BAD_INPUT)

@@ -121,9 +121,11 @@ def lower_host(ctx: Context) -> None:
     if compute.key_pair is not None:
         props["key_name"] = Ref("key", "key_name")
     host_name = aws_name(ctx.name, "host")
-    # The boot script downloads packages: the NAT route must exist before the host starts.
+    # The boot script downloads packages and reads its secrets at first boot: the NAT route and
+    # the role's policies must exist before the host starts.
     ctx.add("host", "instance", props, ("compute",), name=host_name,
-            depends_on=egress_route_ids(ctx), ignore_changes=("ami",))
+            depends_on=egress_route_ids(ctx) + ("host_secrets", "host_ssm"),
+            ignore_changes=("ami",))
 
 
 class UserDataTooLarge(Exception):

@@ -77,7 +77,8 @@ def test_staging_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    assert run("compile", POC, "--backend", "pulumi", "-o", str(tmp_path))[0] == 2
+    code, _, err = run("compile", POC, "--backend", "pulumi", "-o", str(tmp_path))
+    assert code == 2 and "'pulumi' is not installed (available: terraform)" in err
     assert run("compile")[0] == 2
     assert run("frobnicate")[0] == 2
     code, _, err = run("validate", str(tmp_path / "missing.yaml"))

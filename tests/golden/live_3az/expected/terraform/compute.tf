@@ -47,6 +47,17 @@ APPS_DIR=/opt/s0c/apps
 
 log() { printf 's0c-host: %s\n' "$*" >&2; }
 
+# Run "$@" until it succeeds, at most 8 times with a growing pause: at first boot the network,
+# the package mirrors and the instance role's credentials can all lag a little.
+retry() {
+  local attempt=1
+  until "$@"; do
+    if [ "$attempt" -ge 8 ]; then log "giving up: $1"; return 1; fi
+    sleep $((attempt * 5))
+    attempt=$((attempt + 1))
+  done
+}
+
 # Print one .env line for docker compose: a double-quoted value with \\ \" \$ and newlines
 # escaped, which compose reads back verbatim (no interpolation). RDS-generated passwords may hold
 # quotes, $ and backslashes.
@@ -81,8 +92,7 @@ install_env() {
 
 write_envs() {
   local db_password content
-  db_password=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id "$DB_SECRET_ARN" \
-    --query SecretString --output text | jq -r .password)
+  db_password=$(retry fetch_secret "secretsmanager:$DB_SECRET_ARN" | jq -er .password)
   # smart-0dte: Redis DB 0, API :8000, web :3000
   content=$(
     env_line COMPOSE_PROJECT_NAME smart-0dte
@@ -103,8 +113,8 @@ write_envs() {
     env_line AWS_REGION "$REGION"
     env_line GREETING 'it'"'"'s "hi" $(not) a $${var} `cmd` é'
     env_line MARKET_DATA_FEED polygon
-    value=$(fetch_secret secretsmanager:smart-0dte/live/ibkr); env_line IBKR_CREDENTIALS "$value"
-    value=$(fetch_secret ssm:/smart-0dte/live/polygon_api_key); env_line POLYGON_API_KEY "$value"
+    value=$(retry fetch_secret secretsmanager:smart-0dte/live/ibkr); env_line IBKR_CREDENTIALS "$value"
+    value=$(retry fetch_secret ssm:/smart-0dte/live/polygon_api_key); env_line POLYGON_API_KEY "$value"
   )
   install_env "$APPS_DIR"/smart-0dte/.env "$content
 "
@@ -137,15 +147,15 @@ start_apps() {
 }
 
 install_packages() {
-  dnf install -y docker git jq
+  retry dnf install -y docker git jq
   systemctl enable --now docker
   usermod -aG docker ec2-user
   local plugins=/usr/local/lib/docker/cli-plugins url expected
   if ! docker compose version >/dev/null 2>&1; then
     mkdir -p "$plugins"
     url="https://github.com/docker/compose/releases/download/$${COMPOSE_VERSION}/docker-compose-linux-$(uname -m)"
-    curl -fsSL --retry 5 -o "$plugins/docker-compose" "$url"
-    expected=$(curl -fsSL --retry 5 "$url.sha256" | cut -d' ' -f1)
+    retry curl -fsSL -o "$plugins/docker-compose" "$url"
+    expected=$(retry curl -fsSL "$url.sha256" | cut -d' ' -f1)
     echo "$expected  $plugins/docker-compose" | sha256sum -c -
     chmod 0755 "$plugins/docker-compose"
   fi
@@ -154,10 +164,10 @@ install_packages() {
 clone_apps() {
   mkdir -p "$APPS_DIR"
   if [ ! -d "$APPS_DIR"/smart-0dte/.git ]; then
-    git clone --depth 1 --branch release/1.0 -- https://github.com/TKTINC/smart-0DTE-system.git "$APPS_DIR"/smart-0dte
+    retry git clone --depth 1 --branch release/1.0 -- https://github.com/TKTINC/smart-0DTE-system.git "$APPS_DIR"/smart-0dte
   fi
   if [ ! -d "$APPS_DIR"/mag7-7dte/.git ]; then
-    git clone --depth 1 -- https://github.com/TKTINC/mag7-7DTE-system.git "$APPS_DIR"/mag7-7dte
+    retry git clone --depth 1 -- https://github.com/TKTINC/mag7-7DTE-system.git "$APPS_DIR"/mag7-7dte
   fi
 }
 
@@ -218,6 +228,8 @@ EOT
     aws_route.private_rt_a_nat_route,
     aws_route.private_rt_b_nat_route,
     aws_route.private_rt_c_nat_route,
+    aws_iam_role_policy.host_secrets,
+    aws_iam_role_policy_attachment.host_ssm,
   ]
 
   lifecycle {
