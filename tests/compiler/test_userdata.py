@@ -4,7 +4,6 @@ commands (git, aws, docker) on PATH that record their arguments."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
