@@ -33,7 +33,7 @@ class Call:
 class Block:
     type: str
     labels: tuple[str, ...] = ()
-    body: list[Union["Attribute", "Block", "Comment"]] = field(default_factory=list)
+    body: list[Union["Attribute", "Block"]] = field(default_factory=list)
     comment: str | None = None
 
     def attr(self, name: str, value: Any) -> None:
@@ -49,11 +49,6 @@ class Block:
 class Attribute:
     name: str
     value: Any
-
-
-@dataclass
-class Comment:
-    text: str
 
 
 def escape_template_literal(text: str) -> str:
@@ -181,9 +176,6 @@ def render_block(block: Block, indent: int = 0) -> str:
         if pending:
             lines.extend(_aligned(pending, indent + 1))
             pending = []
-        if isinstance(item, Comment):
-            lines.append(f"{pad}  # {item.text}")
-            continue
         if len(lines) > first or previous_was_block:
             lines.append("")
         lines.append(render_block(item, indent + 1))

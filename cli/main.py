@@ -81,15 +81,13 @@ def compile_command(spec: str, backend: str, output: str | None) -> None:
 
     from .output import WriteError, write_tree
 
-    from s0c.compiler.plugins import backends as registered
+    from s0c.compiler.pipeline import UnknownBackend
 
     started = time.perf_counter()
-    pm = _plugin_manager()
-    available = registered(pm)
-    if backend not in available:
-        raise click.BadParameter(f"{backend!r} is not installed (available:"
-                                 f" {', '.join(available) or 'none'})", param_hint="'--backend'")
-    result = compile_spec(spec, backend, pm=pm)
+    try:
+        result = compile_spec(spec, backend, pm=_plugin_manager())
+    except UnknownBackend as exc:
+        raise click.BadParameter(str(exc), param_hint="'--backend'") from None
     _report(result.source, result.diagnostics)
     if not result.ok or result.graph is None:
         sys.exit(EXIT_BAD_INPUT)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pluggy
 
 from s0c.spec.checks import read_public_key
-from s0c.spec.diagnostics import Diagnostic, error, has_errors
+from s0c.spec.diagnostics import Diagnostic, has_errors
 from s0c.spec.loader import SourceMap, load_file, load_text
 from s0c.spec.models import Spec
 from s0c.spec.validate import validate
@@ -54,13 +54,16 @@ def build_graph(path: str, *, text: str | None = None, base_dir: str = ".") -> R
     return result
 
 
+class UnknownBackend(ValueError):
+    """The requested backend is not installed (a usage error, not a spec error)."""
+
+
 def compile_spec(path: str, backend: str, *, text: str | None = None, base_dir: str = ".",
                  pm: pluggy.PluginManager | None = None) -> Result:
     available = backends(pm or make_plugin_manager())
     if backend not in available:
-        source = SourceMap(path)
-        names = ", ".join(available) or "none installed"
-        return Result(source, [error("S0C-USAGE", f"unknown backend {backend!r} (available: {names})")])
+        raise UnknownBackend(f"{backend!r} is not installed (available:"
+                             f" {', '.join(available) or 'none'})")
     result = build_graph(path, text=text, base_dir=base_dir)
     if result.graph is None or not result.ok:
         return result

@@ -14,7 +14,8 @@ import pluggy
 from . import hookspecs
 from .hookspecs import Backend
 
-GROUPS = ("s0c.backends", "s0c.policies")
+# entry-point group -> prefix of the plugin names registered from it
+GROUPS = {"s0c.backends": "backend", "s0c.policies": "policy"}
 
 
 class PluginError(Exception):
@@ -27,8 +28,7 @@ def make_plugin_manager(extra: Iterable[object] = (), *, load_entry_points: bool
     pm = pluggy.PluginManager("s0c")
     pm.add_hookspecs(hookspecs)
     if load_entry_points:
-        for group in GROUPS:
-            prefix = group.split(".")[1].rstrip("s")
+        for group, prefix in GROUPS.items():
             for ep in sorted(entry_points(group=group), key=lambda e: (e.name, e.value)):
                 name = f"{prefix}:{ep.name}"
                 # pluggy silently ignores a second plugin of the same name: say it instead.

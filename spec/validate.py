@@ -23,9 +23,9 @@ def _unwrap(tp: Any) -> Any:
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = args[0] if len(args) == 1 else tp
             if len(args) != 1:
                 return tp
+            tp = args[0]
         else:
             return tp
 

@@ -15,7 +15,9 @@ from tests.specs import compile_data, poc_data
 def test_terraform_is_registered_through_the_entry_point_group() -> None:
     names = {ep.name: ep.value for ep in entry_points(group="s0c.backends")}
     assert names["terraform"] == "s0c.backends.terraform"
-    assert "terraform" in backends(make_plugin_manager())
+    pm = make_plugin_manager()
+    assert pm.has_plugin("backend:terraform")
+    assert "terraform" in backends(pm)
     assert backends(make_plugin_manager(load_entry_points=False)) == {}
 
 

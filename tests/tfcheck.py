@@ -49,15 +49,15 @@ def schema_problems(parsed: dict[str, dict]) -> list[str]:
     return problems
 
 
-def _expressions(value: Any, skip_lifecycle: bool = True) -> Iterator[str]:
+def _expressions(value: Any) -> Iterator[str]:
     if isinstance(value, dict):
         for key, item in value.items():
-            if skip_lifecycle and key == "lifecycle":
+            if key == "lifecycle":
                 continue  # ignore_changes lists attribute names, not references
-            yield from _expressions(item, skip_lifecycle)
+            yield from _expressions(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _expressions(item, skip_lifecycle)
+            yield from _expressions(item)
     elif isinstance(value, str):
         if value.startswith("${") and value.endswith("}") and not value.startswith('"'):
             yield value[2:-1]
