@@ -10,7 +10,7 @@ resource "aws_budgets_budget" "budget" {
   time_unit    = "MONTHLY"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-monthly"
   }

@@ -8,7 +8,7 @@ resource "aws_elasticache_subnet_group" "cache_subnets" {
   subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-cache"
   }
@@ -35,7 +35,7 @@ resource "aws_elasticache_replication_group" "cache" {
   snapshot_window            = "02:00-03:00"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-redis"
   }

@@ -207,7 +207,7 @@ EOT
   user_data_replace_on_change = true
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-host"
   }

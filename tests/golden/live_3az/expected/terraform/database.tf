@@ -7,7 +7,7 @@ resource "aws_db_subnet_group" "db_subnets" {
   subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-db"
   }
@@ -41,7 +41,7 @@ resource "aws_db_instance" "db" {
   final_snapshot_identifier   = "smart-0dte-live-postgres-final"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-postgres"
   }

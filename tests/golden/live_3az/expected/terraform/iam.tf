@@ -19,7 +19,7 @@ resource "aws_iam_role" "host_role" {
   })
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-host"
   }
@@ -74,7 +74,7 @@ resource "aws_iam_instance_profile" "host_profile" {
   role = aws_iam_role.host_role.name
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-host"
   }

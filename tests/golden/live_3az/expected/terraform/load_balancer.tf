@@ -12,7 +12,7 @@ resource "aws_lb" "alb" {
   enable_deletion_protection = true
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb"
   }
@@ -27,7 +27,7 @@ resource "aws_lb_listener" "https" {
   certificate_arn   = "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-https"
   }
@@ -50,7 +50,7 @@ resource "aws_lb_listener" "http_redirect" {
   protocol          = "HTTP"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-http"
   }
@@ -76,7 +76,7 @@ resource "aws_lb_target_group" "tg_smart_0dte_api" {
   deregistration_delay = "30"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-smart-0dte-api"
   }
@@ -107,7 +107,7 @@ resource "aws_lb_listener_rule" "route_smart_0dte_api" {
   priority     = 100
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-smart-0dte-api"
   }
@@ -134,7 +134,7 @@ resource "aws_lb_target_group" "tg_smart_0dte_web" {
   deregistration_delay = "30"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-smart-0dte-web"
   }
@@ -165,7 +165,7 @@ resource "aws_lb_listener_rule" "route_smart_0dte_web" {
   priority     = 101
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-smart-0dte-web"
   }
@@ -192,7 +192,7 @@ resource "aws_lb_target_group" "tg_mag7_7dte_api" {
   deregistration_delay = "30"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-mag7-7dte-api"
   }
@@ -223,7 +223,7 @@ resource "aws_lb_listener_rule" "route_mag7_7dte_api" {
   priority     = 110
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-mag7-7dte-api"
   }
@@ -250,7 +250,7 @@ resource "aws_lb_target_group" "tg_mag7_7dte_web" {
   deregistration_delay = "30"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-mag7-7dte-web"
   }
@@ -281,7 +281,7 @@ resource "aws_lb_listener_rule" "route_mag7_7dte_web" {
   priority     = 111
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-mag7-7dte-web"
   }

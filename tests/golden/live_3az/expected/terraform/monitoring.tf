@@ -7,7 +7,7 @@ resource "aws_sns_topic" "alarm_topic" {
   kms_master_key_id = "alias/aws/sns"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alarms"
   }
@@ -208,7 +208,7 @@ resource "aws_cloudwatch_metric_alarm" "host_cpu_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-host-cpu-alarm"
   }
@@ -233,7 +233,7 @@ resource "aws_cloudwatch_metric_alarm" "host_status_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-host-status-alarm"
   }
@@ -258,7 +258,7 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-db-cpu-alarm"
   }
@@ -283,7 +283,7 @@ resource "aws_cloudwatch_metric_alarm" "db_storage_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-db-storage-alarm"
   }
@@ -308,7 +308,7 @@ resource "aws_cloudwatch_metric_alarm" "cache_cpu_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-cache-cpu-alarm"
   }
@@ -334,7 +334,7 @@ resource "aws_cloudwatch_metric_alarm" "smart_0dte_api_unhealthy_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-smart-0dte-api-unhealthy-alarm"
   }
@@ -360,7 +360,7 @@ resource "aws_cloudwatch_metric_alarm" "smart_0dte_web_unhealthy_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-smart-0dte-web-unhealthy-alarm"
   }
@@ -386,7 +386,7 @@ resource "aws_cloudwatch_metric_alarm" "mag7_7dte_api_unhealthy_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-mag7-7dte-api-unhealthy-alarm"
   }
@@ -412,7 +412,7 @@ resource "aws_cloudwatch_metric_alarm" "mag7_7dte_web_unhealthy_alarm" {
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-mag7-7dte-web-unhealthy-alarm"
   }

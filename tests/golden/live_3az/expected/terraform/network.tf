@@ -13,7 +13,7 @@ resource "aws_vpc" "vpc" {
   enable_dns_hostnames = true
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-vpc"
   }
@@ -24,7 +24,7 @@ resource "aws_internet_gateway" "igw" {
   vpc_id = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-igw"
   }
@@ -38,7 +38,7 @@ resource "aws_subnet" "public_a" {
   map_public_ip_on_launch = false
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-public-a"
   }
@@ -52,7 +52,7 @@ resource "aws_subnet" "public_b" {
   map_public_ip_on_launch = false
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-public-b"
   }
@@ -66,7 +66,7 @@ resource "aws_subnet" "public_c" {
   map_public_ip_on_launch = false
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-public-c"
   }
@@ -80,7 +80,7 @@ resource "aws_subnet" "private_a" {
   map_public_ip_on_launch = false
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-private-a"
   }
@@ -94,7 +94,7 @@ resource "aws_subnet" "private_b" {
   map_public_ip_on_launch = false
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-private-b"
   }
@@ -108,7 +108,7 @@ resource "aws_subnet" "private_c" {
   map_public_ip_on_launch = false
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-private-c"
   }
@@ -119,7 +119,7 @@ resource "aws_route_table" "public_rt" {
   vpc_id = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-public"
   }
@@ -137,7 +137,7 @@ resource "aws_eip" "nat_eip_a" {
   domain = "vpc"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-nat-a"
   }
@@ -149,7 +149,7 @@ resource "aws_nat_gateway" "nat_a" {
   subnet_id     = aws_subnet.public_a.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-nat-a"
   }
@@ -161,7 +161,7 @@ resource "aws_eip" "nat_eip_b" {
   domain = "vpc"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-nat-b"
   }
@@ -173,7 +173,7 @@ resource "aws_nat_gateway" "nat_b" {
   subnet_id     = aws_subnet.public_b.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-nat-b"
   }
@@ -185,7 +185,7 @@ resource "aws_eip" "nat_eip_c" {
   domain = "vpc"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-nat-c"
   }
@@ -197,7 +197,7 @@ resource "aws_nat_gateway" "nat_c" {
   subnet_id     = aws_subnet.public_c.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-nat-c"
   }
@@ -209,7 +209,7 @@ resource "aws_route_table" "private_rt_a" {
   vpc_id = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-private-a"
   }
@@ -227,7 +227,7 @@ resource "aws_route_table" "private_rt_b" {
   vpc_id = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-private-b"
   }
@@ -245,7 +245,7 @@ resource "aws_route_table" "private_rt_c" {
   vpc_id = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-private-c"
   }

@@ -8,7 +8,7 @@ resource "aws_security_group" "sg_alb" {
   vpc_id      = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb"
   }
@@ -21,7 +21,7 @@ resource "aws_security_group" "sg_app" {
   vpc_id      = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app"
   }
@@ -34,7 +34,7 @@ resource "aws_security_group" "sg_db" {
   vpc_id      = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-db"
   }
@@ -47,7 +47,7 @@ resource "aws_security_group" "sg_cache" {
   vpc_id      = aws_vpc.vpc.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-cache"
   }
@@ -63,7 +63,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_in_https" {
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb-in-https"
   }
@@ -79,7 +79,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_in_http" {
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb-in-http"
   }
@@ -95,7 +95,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_smart_0dte_api" {
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb-out-smart-0dte-api"
   }
@@ -111,7 +111,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_smart_0dte_api" {
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-in-smart-0dte-api"
   }
@@ -127,7 +127,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_smart_0dte_web" {
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb-out-smart-0dte-web"
   }
@@ -143,7 +143,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_smart_0dte_web" {
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-in-smart-0dte-web"
   }
@@ -159,7 +159,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_mag7_7dte_api" {
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb-out-mag7-7dte-api"
   }
@@ -175,7 +175,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_mag7_7dte_api" {
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-in-mag7-7dte-api"
   }
@@ -191,7 +191,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_mag7_7dte_web" {
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-alb-out-mag7-7dte-web"
   }
@@ -207,7 +207,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_mag7_7dte_web" {
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-in-mag7-7dte-web"
   }
@@ -223,7 +223,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_https" {
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-out-https"
   }
@@ -239,7 +239,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_db" {
   referenced_security_group_id = aws_security_group.sg_db.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-out-db"
   }
@@ -255,7 +255,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_cache" {
   referenced_security_group_id = aws_security_group.sg_cache.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-app-out-cache"
   }
@@ -271,7 +271,7 @@ resource "aws_vpc_security_group_ingress_rule" "db_in_app" {
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-db-in-app"
   }
@@ -287,7 +287,7 @@ resource "aws_vpc_security_group_ingress_rule" "cache_in_app" {
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
     Environment = "live"
-    Owner       = "trading desk \"A\""
+    Owner       = "trading-desk-a"
     Project     = "smart-0dte-system"
     Name        = "smart-0dte-live-cache-in-app"
   }
