@@ -31,6 +31,13 @@ def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[st
             for file, line, col, code, message, severity in rows]
 
 
+def _size(graph) -> str:
+    from s0c.compiler.kinds import KINDS
+
+    lookups = sum(1 for node in graph.nodes.values() if KINDS[node.kind].lookup)
+    return f"{len(graph.nodes) - lookups} resources, {lookups} lookups"
+
+
 def _report(source: SourceMap, diagnostics: list[Diagnostic]) -> None:
     for line in format_diagnostics((source, d) for d in diagnostics):
         click.echo(line, err=True)
@@ -63,7 +70,7 @@ def validate(specs: tuple[str, ...]) -> None:
         result = build_graph(path)
         _report(result.source, result.diagnostics)
         if result.ok and result.graph is not None:
-            click.echo(f"{path}: ok ({len(result.graph.nodes)} resources)")
+            click.echo(f"{path}: ok ({_size(result.graph)})")
         else:
             failed = True
     sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
@@ -99,7 +106,7 @@ def compile_command(spec: str, backend: str, output: str | None) -> None:
         click.echo(f"s0c: cannot write output: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     elapsed = time.perf_counter() - started
-    click.echo(f"{spec}: {len(result.graph.nodes)} resources -> {len(result.files)} files in"
+    click.echo(f"{spec}: {_size(result.graph)} -> {len(result.files)} files in"
                f" {directory} ({backend}, {elapsed * 1000:.0f} ms)")
     for name in removed:
         click.echo(f"  removed stale {name}")

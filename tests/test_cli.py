@@ -34,7 +34,7 @@ def test_compile_writes_and_reports(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "tf").iterdir()) == sorted([
         "budget.tf", "cache.tf", "compute.tf", "database.tf", "iam.tf", "load_balancer.tf",
         "monitoring.tf", "network.tf", "outputs.tf", "security.tf", "variables.tf", "versions.tf"])
-    assert "resources -> 12 files" in out
+    assert "74 resources, 2 lookups -> 12 files" in out
 
 
 def test_failed_compile_leaves_existing_output_untouched(tmp_path: Path) -> None:
