@@ -39,13 +39,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    from s0c.compiler.kinds import KINDS
     from s0c.compiler.pipeline import compile_spec
 
     rows: list[tuple[str, float, int]] = []
     result = compile_spec(str(POC), "terraform")
     assert result.ok and result.graph is not None
-    resources = sum(1 for n in result.graph.nodes.values() if not KINDS[n.kind].lookup)
+    resources, _ = result.graph.counts()
     rows.append(("s0c compile (in-process)",
                  median_ms(lambda: compile_spec(str(POC), "terraform"), args.runs), resources))
 

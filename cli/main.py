@@ -32,10 +32,8 @@ def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[st
 
 
 def _size(graph) -> str:
-    from s0c.compiler.kinds import KINDS
-
-    lookups = sum(1 for node in graph.nodes.values() if KINDS[node.kind].lookup)
-    return f"{len(graph.nodes) - lookups} resources, {lookups} lookups"
+    resources, lookups = graph.counts()
+    return f"{resources} resources, {lookups} lookups"
 
 
 def _report(source: SourceMap, diagnostics: list[Diagnostic]) -> None:
@@ -84,11 +82,9 @@ def validate(specs: tuple[str, ...]) -> None:
               help="Output directory [default: build/<backend>].")
 def compile_command(spec: str, backend: str, output: str | None) -> None:
     """Compile SPEC with a backend into an output directory (written all or nothing)."""
-    from s0c.compiler.pipeline import compile_spec
+    from s0c.compiler.pipeline import UnknownBackend, compile_spec
 
     from .output import WriteError, write_tree
-
-    from s0c.compiler.pipeline import UnknownBackend
 
     started = time.perf_counter()
     try:

@@ -89,6 +89,13 @@ class Graph:
     def output(self, name: str, value: Any, description: str, origin: SpecPath = ()) -> None:
         self.outputs[name] = Output(name, value, description, origin)
 
+    def counts(self) -> tuple[int, int]:
+        """(resources, lookups): lookups are read-only data sources, not resources."""
+        from .kinds import KINDS
+
+        lookups = sum(1 for node in self.nodes.values() if KINDS[node.kind].lookup)
+        return len(self.nodes) - lookups, lookups
+
     def dependencies(self, node: Node) -> set[str]:
         deps = {ref.node for ref in iter_refs(node.props)}
         deps.update(node.depends_on)
