@@ -31,6 +31,8 @@ def lower_database(ctx: Context) -> None:
     db = ctx.spec.database
     ctx.add("db_subnets", "db_subnet_group", {
         "name": aws_name(ctx.name, "db"),
+        # Required by RDS and CloudFormation; Terraform would write "Managed by Terraform".
+        "description": f"{ctx.name} PostgreSQL subnets",
         "subnet_ids": private_subnet_refs(ctx),
     }, ("network", "private_subnets"), name=aws_name(ctx.name, "db"))
     props = {

@@ -58,3 +58,23 @@ class Context:
         if KINDS[kind].taggable:
             props = {**props, "tags": self.tags(name or aws_name(self.name, id.replace("_", "-")))}
         return self.graph.add(Node(id, kind, props, tuple(origin), **meta))
+
+
+def camel(node_id: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in node_id.split("_"))
+
+
+def logical_ids(node_ids: list[str]) -> dict[str, str]:
+    """Node id -> CloudFormation logical id (alphanumeric, CamelCase). Ids that camel-case alike
+    ("app_1" and "app1") get a stable hash suffix, so the mapping is one-to-one."""
+    first: dict[str, list[str]] = {}
+    for nid in node_ids:
+        first.setdefault(camel(nid), []).append(nid)
+    out = {}
+    for name, nids in first.items():
+        for nid in nids:
+            if len(nids) == 1:
+                out[nid] = name
+            else:
+                out[nid] = f"{name}X{hashlib.sha256(nid.encode()).hexdigest()[:6]}"
+    return out

@@ -85,7 +85,7 @@ class _Converter:
 
     @staticmethod
     def _plain_key(key: Any) -> Any:
-        return str(key) if isinstance(key, str) else key
+        return unicodedata.normalize("NFC", str(key)) if isinstance(key, str) else key
 
     def _scalar(self, value: Any, path: SpecPath) -> Any:
         if value is None or isinstance(value, bool):
@@ -95,7 +95,9 @@ class _Converter:
         if isinstance(value, float):
             return float(value)
         if isinstance(value, str):
-            text = str(value)
+            # Terraform (HCL) normalizes every string literal to NFC; doing it here keeps all
+            # backends' output equal to what the spec's values mean after deployment.
+            text = unicodedata.normalize("NFC", str(value))
             bad = next((c for c in text if unicodedata.category(c) == "Cc"
                         and c not in _ALLOWED_CONTROL), None)
             if bad is not None:

@@ -108,3 +108,12 @@ def test_private_key_is_refused(tmp_path: Path) -> None:
     text = _replace("public_key_file: keys/poc.pub", "public_key_file: k")
     result = compile_spec("bad.yaml", "terraform", text=text, base_dir=str(tmp_path))
     assert [d.code for d in result.diagnostics] == ["S0C-SECRET"]
+
+
+def test_strings_are_normalized_to_nfc_as_terraform_would() -> None:
+    from s0c.spec.loader import load_text
+
+    # U+2F873 is a CJK compatibility ideograph: NFC turns it into U+5C06, and so does HCL.
+    document, problems = load_text("name: \"\U0002f873\"\n\U0002f873: x\n", "t.yaml")
+    assert not problems
+    assert document.data == {"\u5c06": "x", "name": "\u5c06"}

@@ -3,8 +3,9 @@
 
 # spec: network.private_subnets
 resource "aws_db_subnet_group" "db_subnets" {
-  name       = "smart-0dte-live-db"
-  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
+  name        = "smart-0dte-live-db"
+  description = "smart-0dte-live PostgreSQL subnets"
+  subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
   tags = {
     Environment = "live"
     Owner       = "trading-desk-a"

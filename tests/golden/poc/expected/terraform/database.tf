@@ -3,8 +3,9 @@
 
 # spec: network.private_subnets
 resource "aws_db_subnet_group" "db_subnets" {
-  name       = "smart-0dte-poc-db"
-  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]
+  name        = "smart-0dte-poc-db"
+  description = "smart-0dte-poc PostgreSQL subnets"
+  subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id]
   tags = {
     Environment = "poc"
     Project     = "smart-0dte-system"
