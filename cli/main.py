@@ -102,7 +102,8 @@ def compile_command(spec: str, backend: str, output: str | None) -> None:
         click.echo(f"s0c: cannot write output: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     elapsed = time.perf_counter() - started
-    click.echo(f"{spec}: {_size(result.graph)} -> {len(result.files)} files in"
+    files = f"{len(result.files)} file{'s' if len(result.files) != 1 else ''}"
+    click.echo(f"{spec}: {_size(result.graph)} -> {files} in"
                f" {directory} ({backend}, {elapsed * 1000:.0f} ms)")
     for name in removed:
         click.echo(f"  removed stale {name}")
@@ -125,6 +126,12 @@ def list_backends() -> None:
 
     for name, backend in registered(_plugin_manager()).items():
         click.echo(f"{name}\t{backend.description}")
+
+
+from .deploy import apply, destroy  # noqa: E402  (commands that need boto3 import it lazily)
+
+cli.add_command(apply)
+cli.add_command(destroy)
 
 
 def main() -> None:
