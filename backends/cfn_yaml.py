@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
 _YAML11 = VersionedResolver(version=(1, 1))
 _YAML12 = VersionedResolver(version=(1, 2))
 
@@ -34,7 +36,6 @@ def ref(name: str) -> Fn:
 
 
 def get_att(resource: str, attribute: str) -> Fn:
-    # The list form for dotted attributes: some readers (moto) split "A.B.C" at every dot.
     return Fn("GetAtt", [resource, attribute] if "." in attribute else f"{resource}.{attribute}")
 
 
@@ -51,6 +52,13 @@ def _represent_str(representer, text: str):
 
 def _represent_fn(representer, fn: Fn):
     tag = f"!{fn.tag}"
+    if fn.tag == "GetAtt" and isinstance(fn.value, list):
+        # A dotted attribute (Endpoint.Address) in long form: the short forms "A.B.C" and
+        # [A, B.C] are both valid, but some readers (moto) split the first at every dot and
+        # do not construct the second.
+        pair = CommentedSeq(fn.value)
+        pair.fa.set_flow_style()
+        return representer.represent_mapping(_MAP, {"Fn::GetAtt": pair})
     if isinstance(fn.value, list):
         # Short scalar lists (GetAtt, Select) read best inline; !Sub's [text, vars] does not.
         flow = all(not isinstance(item, (dict, list)) and not (isinstance(item, str) and "\n" in item)

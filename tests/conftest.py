@@ -29,3 +29,24 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def poc_path() -> Path:
     return EXAMPLES / "poc.yaml"
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """One moto server on 127.0.0.1 (a free port) for the whole run; tests reset it."""
+    from tests.aws import MotoServer
+
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server, monkeypatch: pytest.MonkeyPatch):
+    """The moto server, emptied, with dummy credentials in the environment."""
+    from tests.aws import CREDENTIALS
+
+    moto_server.reset()
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    return moto_server

@@ -18,7 +18,7 @@ resource "aws_db_subnet_group" "db_subnets" {
 resource "aws_db_instance" "db" {
   identifier                  = "smart-0dte-live-postgres"
   engine                      = "postgres"
-  engine_version              = "16.4"
+  engine_version              = "16.13"
   instance_class              = "db.m6g.large"
   allocated_storage           = 100
   storage_type                = "gp3"
