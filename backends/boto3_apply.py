@@ -150,7 +150,7 @@ class Runner:
 
     def output(self, ref: str) -> Any:
         node, attr = ref.split(".", 1)
-        for sid, entry in self.journal.steps.items():
+        for entry in self.journal.steps.values():
             if entry.get("node") == node and attr in entry.get("outputs", {}):
                 return entry["outputs"][attr]
         raise PlanError(f"{ref}: no step recorded this output (is the journal from this plan?)")

@@ -17,7 +17,6 @@ from typing import Any, Callable
 from s0c.compiler.graph import Graph, Node
 from s0c.compiler.hookspecs import hookimpl
 from s0c.compiler.host import ROOT_DEVICE
-from s0c.compiler.kinds import KINDS
 from s0c.spec.diagnostics import Diagnostic, error
 
 from .plan_values import JOIN, REF, encode

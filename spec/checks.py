@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import unicodedata
 from typing import Any
 
 from .diagnostics import Diagnostic, SpecPath, error
@@ -24,6 +25,11 @@ RESERVED_ENV = frozenset({
     "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_TLS", "TRADING_MODE", "PAPER_TRADING",
     "LOG_LEVEL", "API_PORT", "WEB_PORT", "COMPOSE_PROJECT_NAME", "AWS_REGION",
 })
+
+
+def _tag_char(char: str) -> bool:
+    """The tag alphabet every tagged service accepts: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]."""
+    return unicodedata.category(char)[0] in "LZN" or char in "_.:/=+-@"
 
 
 def find_plaintext_secrets(data: Any, path: SpecPath = ()) -> list[Diagnostic]:
@@ -135,6 +141,16 @@ def _misc(spec: Spec) -> list[Diagnostic]:
         if key == "Name":
             out.append(error("S0C-TAG", "the Name tag is set per resource by s0c", ("tags", key),
                              on_key=True))
+        if not spec.tags[key]:
+            out.append(error("S0C-TAG", "tag values must not be empty (CloudFormation rejects"
+                             " empty tag values on alarms)", ("tags", key)))
+        for text, on_key in ((key, True), (spec.tags[key], False)):
+            bad = next((c for c in text if not _tag_char(c)), None)
+            if bad is not None:
+                out.append(error("S0C-TAG", f"{'key' if on_key else 'value'} holds {bad!r}:"
+                                 " IAM, RDS, ElastiCache and Budgets accept only letters, digits,"
+                                 " spaces and _ . : / = + - @ in tags", ("tags", key),
+                                 on_key=on_key))
     seen: set[float] = set()
     for index, amount in enumerate(spec.budget.alerts_usd):
         if amount in seen:

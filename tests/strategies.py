@@ -31,6 +31,10 @@ def nasty_text(min_size: int = 1, max_size: int = 40, newlines: bool = True,
         and (quotes or "'" not in s) and (newlines or "\n" not in s))
 
 
+# What IAM, RDS, ElastiCache and Budgets accept in tags (spec/checks.py rejects the rest).
+tag_values = st.text(st.one_of(st.characters(whitelist_categories=("L", "N", "Zs", "Zl", "Zp")),
+                               st.sampled_from("_.:/=+-@")), min_size=1, max_size=30)
+
 app_names = st.from_regex(r"[a-z][a-z0-9]{1,8}", fullmatch=True)
 
 
@@ -51,7 +55,7 @@ def valid_specs(draw: st.DrawFn, templates: bool = False) -> dict:
     data["tags"] = draw(st.dictionaries(
         st.from_regex(r"[A-Za-z][A-Za-z0-9_.:/=+@-]{0,20}", fullmatch=True).filter(
             lambda k: k != "Name" and not k.lower().startswith("aws:")),
-        nasty_text(0, 30, templates=templates), max_size=3))
+        tag_values, max_size=3))
     data["network"] = {
         "cidr": str(vpc),
         "availability_zones": zones,

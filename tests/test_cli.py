@@ -78,7 +78,8 @@ def test_staging_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     code, _, err = run("compile", POC, "--backend", "pulumi", "-o", str(tmp_path))
-    assert code == 2 and "'pulumi' is not installed (available: terraform)" in err
+    assert code == 2 and "'pulumi' is not installed (available: boto3, cloudformation," \
+        " terraform)" in err
     assert run("compile")[0] == 2
     assert run("frobnicate")[0] == 2
     code, _, err = run("validate", str(tmp_path / "missing.yaml"))
@@ -99,9 +100,11 @@ def test_schema_is_json_schema() -> None:
     assert {"network", "database", "cache", "apps", "budget"} <= set(document["properties"])
 
 
-def test_backends_lists_terraform() -> None:
+def test_backends_lists_the_built_in_backends() -> None:
     code, out, _ = run("backends")
-    assert code == 0 and out.startswith("terraform\t")
+    assert code == 0
+    assert [line.split("\t")[0] for line in out.splitlines()] == [
+        "boto3", "cloudformation", "terraform"]
 
 
 def test_console_script_end_to_end(tmp_path: Path) -> None:

@@ -12,12 +12,18 @@ from s0c.compiler.plugins import PluginError, backends, make_plugin_manager
 from tests.specs import compile_data, poc_data
 
 
-def test_terraform_is_registered_through_the_entry_point_group() -> None:
+BUILT_IN = {"terraform": "s0c.backends.terraform",
+            "cloudformation": "s0c.backends.cloudformation",
+            "boto3": "s0c.backends.boto3_plan"}
+
+
+def test_built_in_backends_register_through_the_entry_point_group() -> None:
     names = {ep.name: ep.value for ep in entry_points(group="s0c.backends")}
-    assert names["terraform"] == "s0c.backends.terraform"
+    assert {k: names.get(k) for k in BUILT_IN} == BUILT_IN
     pm = make_plugin_manager()
-    assert pm.has_plugin("backend:terraform")
-    assert "terraform" in backends(pm)
+    for name in BUILT_IN:
+        assert pm.has_plugin(f"backend:{name}")
+    assert sorted(backends(pm)) == sorted(BUILT_IN)
     assert backends(make_plugin_manager(load_entry_points=False)) == {}
 
 
@@ -43,7 +49,7 @@ def test_a_third_party_backend_reads_the_same_graph() -> None:
     from tests.specs import EXAMPLES, dump
 
     pm = make_plugin_manager([ThirdParty()])
-    assert list(backends(pm)) == ["count", "terraform"]
+    assert list(backends(pm)) == ["boto3", "cloudformation", "count", "terraform"]
     result = compile_spec("poc.yaml", "count", text=dump(poc_data()), base_dir=str(EXAMPLES),
                           pm=pm)
     assert result.ok and "subnet 4\n" in result.files["kinds.txt"]

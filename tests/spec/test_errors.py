@@ -59,6 +59,10 @@ CASES = [
      "region: us-west-2", 1, 'duplicate key "region"'),
     ("reserved name prefix", "name: smart-0dte-poc", "name: sg-poc", "S0C-NAME", "name: sg-poc",
      7, "must not start with 'sg-'"),
+    ("tag character IAM refuses", "Environment: poc", 'Environment: "poc;prod"', "S0C-TAG",
+     "Environment:", 49, "holds ';'"),
+    ("empty tag value", "Environment: poc", 'Environment: ""', "S0C-TAG", "Environment:", 49,
+     "must not be empty"),
     ("yaml syntax", "cpu_alarm_percent: 80}", "cpu_alarm_percent: 80", "S0C-YAML",
      None, None, ""),
 ]
