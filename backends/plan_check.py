@@ -15,7 +15,6 @@ from typing import Any, Iterator
 
 import botocore.session
 import jmespath
-from botocore.exceptions import ParamValidationError
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 from botocore.validate import ParamValidator
 
@@ -51,6 +50,9 @@ def placeholders(value: Any, shape: Shape | None) -> Any:
             return "s0c-placeholder"
         if isinstance(shape, ListShape):
             return [placeholders(value, shape.member)]
+        if shape.type_name == "string":  # as long as the shape asks: ARNs have a minimum
+            low, high = shape.metadata.get("min", 0), shape.metadata.get("max", 1 << 16)
+            return "s0c-placeholder".ljust(low, "x")[:high]
         return _PLACEHOLDERS.get(shape.type_name, "s0c-placeholder")
     if isinstance(value, dict):
         if isinstance(shape, StructureShape):
@@ -90,10 +92,10 @@ def check_call(service: str, name: str, params: dict[str, Any]) -> list[str]:
     problems = list(enum_problems(params, shape))
     if shape is None:
         return problems + ([f"{service} {name} takes no parameters"] if params else [])
-    try:
-        ParamValidator().validate(placeholders(params, shape), shape)
-    except ParamValidationError as exc:
-        problems += [line.strip() for line in str(exc).splitlines()[1:] if line.strip()]
+    report = ParamValidator().validate(placeholders(params, shape), shape)
+    if report.has_errors():
+        problems += [line.strip() for line in report.generate_report().splitlines()
+                     if line.strip()]
     return problems
 
 
