@@ -154,7 +154,9 @@ def read_boto3(text: str) -> tuple[dict, list]:
 def assert_equivalent(data: dict) -> None:
     results = {b: compile_data(data, b) for b in ("terraform", "cloudformation", "boto3")}
     for backend, result in results.items():
-        assert result.ok, (backend, result.diagnostics)
+        assert result.ok, (backend, result.diagnostics)  # boto3: every call botocore-checked
+        if backend != "terraform":  # (tests/test_properties.py covers Terraform's)
+            assert compile_data(data, backend).files == result.files  # byte for byte
     graph = results["terraform"].graph
     terraform, tf_dbs = read_terraform(results["terraform"].files)
     cloudformation, cfn_dbs, cfn_raw = read_cloudformation(
