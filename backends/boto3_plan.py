@@ -19,6 +19,7 @@ from s0c.compiler.hookspecs import hookimpl
 from s0c.compiler.host import ROOT_DEVICE
 from s0c.spec.diagnostics import Diagnostic, error
 
+from . import aws_fields as fields
 from .plan_values import JOIN, REF, encode
 
 FORMAT = "s0c.boto3-plan/1"
@@ -284,22 +285,7 @@ def _db_subnet_group(b, n):
 def _db_instance(b, n):
     p = n.props
     identifier = p["identifier"]
-    params = b.pick(p, {
-        "identifier": "DBInstanceIdentifier", "engine": "Engine",
-        "engine_version": "EngineVersion", "instance_class": "DBInstanceClass",
-        "allocated_storage": "AllocatedStorage", "max_allocated_storage": "MaxAllocatedStorage",
-        "storage_type": "StorageType", "storage_encrypted": "StorageEncrypted",
-        "db_name": "DBName", "username": "MasterUsername",
-        "manage_master_user_password": "ManageMasterUserPassword", "port": "Port",
-        "db_subnet_group_name": "DBSubnetGroupName",
-        "vpc_security_group_ids": "VpcSecurityGroupIds",
-        "publicly_accessible": "PubliclyAccessible", "multi_az": "MultiAZ",
-        "backup_retention_period": "BackupRetentionPeriod",
-        "backup_window": "PreferredBackupWindow",
-        "maintenance_window": "PreferredMaintenanceWindow",
-        "auto_minor_version_upgrade": "AutoMinorVersionUpgrade",
-        "copy_tags_to_snapshot": "CopyTagsToSnapshot",
-        "deletion_protection": "DeletionProtection"})
+    params = b.pick(p, {**fields.DB_INSTANCE, "vpc_security_group_ids": "VpcSecurityGroupIds"})
     params["Tags"] = b.tag_list(n)
     outputs = {"identifier": "DBInstances[0].DBInstanceIdentifier",
                "address": "DBInstances[0].Endpoint.Address",
@@ -339,20 +325,7 @@ def _cache_subnet_group(b, n):
 def _replication_group(b, n):
     p = n.props
     group_id = p["replication_group_id"]
-    params = b.pick(p, {
-        "replication_group_id": "ReplicationGroupId",
-        "description": "ReplicationGroupDescription", "engine": "Engine",
-        "engine_version": "EngineVersion", "node_type": "CacheNodeType",
-        "num_cache_clusters": "NumCacheClusters", "port": "Port",
-        "parameter_group_name": "CacheParameterGroupName",
-        "subnet_group_name": "CacheSubnetGroupName", "security_group_ids": "SecurityGroupIds",
-        "at_rest_encryption_enabled": "AtRestEncryptionEnabled",
-        "transit_encryption_enabled": "TransitEncryptionEnabled",
-        "automatic_failover_enabled": "AutomaticFailoverEnabled",
-        "multi_az_enabled": "MultiAZEnabled",
-        "snapshot_retention_limit": "SnapshotRetentionLimit",
-        "snapshot_window": "SnapshotWindow",
-        "maintenance_window": "PreferredMaintenanceWindow"})
+    params = b.pick(p, fields.REPLICATION_GROUP)
     params["Tags"] = b.tag_list(n)
     by_id = {"ReplicationGroupId": group_id}
     return [step(n, "elasticache", "CreateReplicationGroup", params,
@@ -446,14 +419,10 @@ def _instance(b, n):
     if "monitoring" in p:
         params["Monitoring"] = {"Enabled": p["monitoring"]}
     if "metadata_options" in p:
-        params["MetadataOptions"] = b.pick(p["metadata_options"], {
-            "http_endpoint": "HttpEndpoint", "http_tokens": "HttpTokens",
-            "http_put_response_hop_limit": "HttpPutResponseHopLimit"})
+        params["MetadataOptions"] = b.pick(p["metadata_options"], fields.METADATA_OPTIONS)
     if "root_block_device" in p:
-        params["BlockDeviceMappings"] = [{"DeviceName": ROOT_DEVICE, "Ebs": b.pick(
-            p["root_block_device"], {"volume_size": "VolumeSize", "volume_type": "VolumeType",
-                                     "encrypted": "Encrypted",
-                                     "delete_on_termination": "DeleteOnTermination"})}]
+        params["BlockDeviceMappings"] = [{"DeviceName": ROOT_DEVICE,
+                                          "Ebs": b.pick(p["root_block_device"], fields.ROOT_VOLUME)}]
     if "user_data" in p:
         params["UserData"] = b.v(p["user_data"])  # boto3 base64-encodes it
     params["ClientToken"] = b.token(n)
@@ -487,13 +456,7 @@ def _load_balancer(b, n):
                "zone_id": "LoadBalancers[0].CanonicalHostedZoneId",
                "arn_suffix": {"path": "LoadBalancers[0].LoadBalancerArn",
                               "match": ":loadbalancer/(.+)$"}}
-    attributes = []
-    if "drop_invalid_header_fields" in p:
-        attributes.append({"Key": "routing.http.drop_invalid_header_fields.enabled",
-                           "Value": str(p["drop_invalid_header_fields"]).lower()})
-    if "enable_deletion_protection" in p:
-        attributes.append({"Key": "deletion_protection.enabled",
-                           "Value": str(p["enable_deletion_protection"]).lower()})
+    attributes = fields.load_balancer_attributes(p)
     steps = [step(n, "elbv2", "CreateLoadBalancer", params, outputs,
                   find=call("DescribeLoadBalancers", {"Names": [name]}, outputs,
                             missing=["LoadBalancerNotFound"]),
@@ -511,15 +474,9 @@ def _target_group(b, n):
     p = n.props
     name = p["name"]
     arn = _ref(n.id, "arn")
-    params = b.pick(p, {"name": "Name", "protocol": "Protocol", "port": "Port",
-                        "vpc_id": "VpcId", "target_type": "TargetType"})
+    params = b.pick(p, fields.TARGET_GROUP)
     health = p.get("health_check", {})
-    params.update(b.pick(health, {
-        "enabled": "HealthCheckEnabled", "protocol": "HealthCheckProtocol",
-        "port": "HealthCheckPort", "path": "HealthCheckPath",
-        "interval": "HealthCheckIntervalSeconds", "timeout": "HealthCheckTimeoutSeconds",
-        "healthy_threshold": "HealthyThresholdCount",
-        "unhealthy_threshold": "UnhealthyThresholdCount"}))
+    params.update(b.pick(health, fields.HEALTH_CHECK))
     if "matcher" in health:
         params["Matcher"] = {"HttpCode": health["matcher"]}
     params["Tags"] = b.tag_list(n)
@@ -530,11 +487,10 @@ def _target_group(b, n):
                   find=call("DescribeTargetGroups", {"Names": [name]}, outputs,
                             missing=["TargetGroupNotFound"]),
                   undo=call("DeleteTargetGroup", {"TargetGroupArn": arn}))]
-    if "deregistration_delay" in p:
+    if fields.target_group_attributes(p):
         steps.append(step(n, "elbv2", "ModifyTargetGroupAttributes",
                           {"TargetGroupArn": arn,
-                           "Attributes": [{"Key": "deregistration_delay.timeout_seconds",
-                                           "Value": str(p["deregistration_delay"])}]},
+                           "Attributes": fields.target_group_attributes(p)},
                           suffix="attributes"))
     return steps
 
@@ -573,18 +529,10 @@ def _action(b, action: dict[str, Any]) -> dict[str, Any]:
     if "target_group_arn" in action:
         out["TargetGroupArn"] = b.v(action["target_group_arn"])
     if "fixed_response" in action:
-        out["FixedResponseConfig"] = b.pick(action["fixed_response"], {
-            "message_body": "MessageBody", "status_code": "StatusCode",
-            "content_type": "ContentType"})
+        out["FixedResponseConfig"] = b.pick(action["fixed_response"], fields.FIXED_RESPONSE)
     if "redirect" in action:
-        out["RedirectConfig"] = b.pick(action["redirect"], {
-            "protocol": "Protocol", "port": "Port", "host": "Host", "path": "Path",
-            "query": "Query", "status_code": "StatusCode"})
+        out["RedirectConfig"] = b.pick(action["redirect"], fields.REDIRECT)
     return out
-
-
-def _listify(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def _listener(b, n):
@@ -595,7 +543,7 @@ def _listener(b, n):
         params["SslPolicy"] = p["ssl_policy"]
     if "certificate_arn" in p:
         params["Certificates"] = [{"CertificateArn": b.v(p["certificate_arn"])}]
-    params["DefaultActions"] = [_action(b, a) for a in _listify(p["default_action"])]
+    params["DefaultActions"] = [_action(b, a) for a in fields.listify(p["default_action"])]
     params["Tags"] = b.tag_list(n)
     return [step(n, "elbv2", "CreateListener", params, {"arn": "Listeners[0].ListenerArn"},
                  find=call("DescribeListeners", {"LoadBalancerArn": lb},
@@ -604,21 +552,12 @@ def _listener(b, n):
                            gone=["ListenerNotFound"]))]
 
 
-_CONDITIONS = {"host_header": ("host-header", "HostHeaderConfig"),
-               "path_pattern": ("path-pattern", "PathPatternConfig")}
-
-
 def _listener_rule(b, n):
     p = n.props
     listener = b.v(p["listener_arn"])
-    conditions = []
-    for condition in _listify(p["condition"]):
-        for key, (field, config) in _CONDITIONS.items():
-            if key in condition:
-                conditions.append({"Field": field,
-                                   config: {"Values": list(condition[key]["values"])}})
-    params = {"ListenerArn": listener, "Priority": p["priority"], "Conditions": conditions,
-              "Actions": [_action(b, a) for a in _listify(p["action"])],
+    params = {"ListenerArn": listener, "Priority": p["priority"],
+              "Conditions": fields.conditions(p["condition"]),
+              "Actions": [_action(b, a) for a in fields.listify(p["action"])],
               "Tags": b.tag_list(n)}
     return [step(n, "elbv2", "CreateRule", params, {"arn": "Rules[0].RuleArn"},
                  find=call("DescribeRules", {"ListenerArn": listener},
@@ -637,13 +576,8 @@ def _dashboard(b, n):
 
 def _alarm(b, n):
     p = n.props
-    params = b.pick(p, {
-        "alarm_name": "AlarmName", "alarm_description": "AlarmDescription",
-        "namespace": "Namespace", "metric_name": "MetricName", "statistic": "Statistic",
-        "period": "Period", "evaluation_periods": "EvaluationPeriods",
-        "comparison_operator": "ComparisonOperator", "treat_missing_data": "TreatMissingData",
-        "alarm_actions": "AlarmActions", "ok_actions": "OKActions"})
-    params["Threshold"] = float(p["threshold"])
+    params = b.pick(p, fields.METRIC_ALARM)
+    params["Threshold"] = float(p["threshold"])  # a double in CloudWatch's model
     if "dimensions" in p:
         params["Dimensions"] = [{"Name": k, "Value": b.v(v)} for k, v in p["dimensions"].items()]
     params["Tags"] = b.tag_list(n)
@@ -681,10 +615,7 @@ def _budget(b, n):
               "BudgetLimit": {"Amount": p["limit_amount"], "Unit": p["limit_unit"]},
               "TimeUnit": p["time_unit"], "BudgetType": p["budget_type"]}
     notifications = [{
-        "Notification": b.pick(item, {"notification_type": "NotificationType",
-                                      "comparison_operator": "ComparisonOperator",
-                                      "threshold": "Threshold",
-                                      "threshold_type": "ThresholdType"}),
+        "Notification": b.pick(item, fields.BUDGET_NOTIFICATION),
         "Subscribers": [{"SubscriptionType": "EMAIL", "Address": address}
                         for address in item.get("subscriber_email_addresses", [])],
     } for item in p.get("notification", [])]
