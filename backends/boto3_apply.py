@@ -223,6 +223,12 @@ class Runner:
 
     # -- apply / destroy ----------------------------------------------------------------------
 
+    def orphans(self) -> list[str]:
+        """Steps the journal records that this plan no longer has (a changed spec): apply
+        leaves them alone and destroy cannot undo them."""
+        known = {s["id"] for s in self.plan["steps"]}
+        return sorted(sid for sid in self.journal.steps if sid not in known)
+
     def pending(self) -> list[dict]:
         return [s for s in self.plan["steps"]
                 if self.journal.steps.get(s["id"], {}).get("status") != "done"]

@@ -57,6 +57,15 @@ def _progress(total: int, title: str) -> Iterator:
         yield console, progress, progress.add_task(title, total=total)
 
 
+def _warn_orphans(runner) -> None:
+    orphans = runner.orphans()
+    if orphans:
+        click.echo(f"s0c: the journal records {len(orphans)} steps this plan no longer has"
+                   f" ({', '.join(orphans[:5])}{', ...' if len(orphans) > 5 else ''}); they are"
+                   " left as they are: delete them by hand or with the plan that made them",
+                   err=True)
+
+
 def _describe(step: dict) -> str:
     return f"{step['id']} ({step['service']} {step['operation']})"
 
@@ -73,8 +82,10 @@ def apply(directory: str, endpoint_url: str | None, region: str | None, dry_run:
     from s0c.backends.boto3_apply import Event, PlanError, Runner, StepFailed
 
     plan, journal, region = _open(directory, region)
-    _refuse_live(plan, confirm_live, "apply")
+    if not dry_run:  # a dry run calls nothing: no need to confirm
+        _refuse_live(plan, confirm_live, "apply")
     runner = Runner(plan, journal, region, endpoint_url)
+    _warn_orphans(runner)
     pending = runner.pending()
     if dry_run:
         for step in pending:
@@ -141,11 +152,11 @@ def destroy(directory: str, endpoint_url: str | None, region: str | None, yes: b
     from s0c.backends.boto3_apply import Event, Runner, StepFailed
 
     plan, journal, region = _open(directory, region)
-    _refuse_live(plan, confirm_live, "destroy")
     recorded = [s for s in plan["steps"] if s["id"] in journal.steps]
     if not recorded:
         click.echo(f"{plan['name']}: nothing recorded in {journal.path}; nothing to destroy")
         sys.exit(EXIT_OK)
+    _refuse_live(plan, confirm_live, "destroy")
     undoable = sum(1 for s in recorded if s.get("undo"))
     if not yes:
         if not sys.stdin.isatty():
@@ -156,6 +167,7 @@ def destroy(directory: str, endpoint_url: str | None, region: str | None, yes: b
             click.echo("s0c: nothing deleted", err=True)
             sys.exit(EXIT_USAGE)
     runner = Runner(plan, journal, region, endpoint_url)
+    _warn_orphans(runner)
     started = time.perf_counter()
     with _progress(len(recorded), f"destroying {plan['name']}") as (console, bar, task):
         def show(event: Event) -> None:

@@ -180,6 +180,18 @@ def test_a_live_plan_is_not_applied_without_confirm_live(tmp_path: Path) -> None
     proc = _cli("apply", str(plan_dir), "--endpoint-url", "http://127.0.0.1:9")
     assert proc.returncode == 2 and "--confirm-live" in proc.stderr
     assert not (plan_dir / "journal.json").exists()
+    assert _cli("apply", str(plan_dir), "--dry-run").returncode == 1  # calls nothing: allowed
+    proc = _cli("destroy", str(plan_dir), "--yes")
+    assert proc.returncode == 0 and "nothing to destroy" in proc.stdout
+
+
+def test_journal_steps_the_plan_no_longer_has_are_reported(aws, plan_dir: Path) -> None:
+    runner(plan_dir, aws).apply()
+    journal = json.loads((plan_dir / "journal.json").read_text())
+    journal["steps"]["old_bastion"] = {"node": "old_bastion", "status": "done", "outputs": {}}
+    (plan_dir / "journal.json").write_text(json.dumps(journal))
+    proc = _cli("apply", str(plan_dir), "--endpoint-url", aws.endpoint)
+    assert proc.returncode == 0 and "1 steps this plan no longer has (old_bastion)" in proc.stderr
 
 
 def test_apply_outside_a_plan_directory_is_a_usage_error(tmp_path: Path) -> None:
