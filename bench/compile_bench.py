@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Compile time of the PoC: s0c against AWS CDK synth of the same environment, in one run.
+"""Compile time of the PoC: s0c (Terraform and CloudFormation) against AWS CDK synth of the same
+environment, in one run.
 
     python bench/compile_bench.py [--runs N]
 
@@ -55,6 +56,18 @@ def main() -> None:
                            capture_output=True)
         rows.append(("s0c compile (CLI process)", median_ms(cli, args.runs), resources))
 
+        # The same target as CDK: a CloudFormation template.
+        cfn = compile_spec(str(POC), "cloudformation")
+        from cfnlint.decode import decode_str  # noqa: PLC0415 (only to count resources)
+
+        cfn_resources = len(decode_str(cfn.files["template.yaml"])[0]["Resources"])
+
+        def cli_cfn() -> None:
+            subprocess.run([exe, "compile", str(POC), "-b", "cloudformation", "-o", out],
+                           check=True, capture_output=True)
+        rows.append(("s0c -b cloudformation (CLI)", median_ms(cli_cfn, args.runs),
+                     cfn_resources))
+
     node = shutil.which("node")
     if node and (CDK / "node_modules" / "aws-cdk-lib").exists():
         with tempfile.TemporaryDirectory() as out:
@@ -72,6 +85,9 @@ def main() -> None:
     print(f"{'':32} {'median ms':>10} {'resources':>10} {'vs s0c CLI':>11}")
     for name, ms, count in rows:
         print(f"{name:32} {ms:10.1f} {count:10d} {ms / base:10.2f}x")
+    if rows[-1][0].startswith("AWS CDK"):
+        print(f"CDK synth / s0c -b cloudformation (both emit CloudFormation):"
+              f" {rows[-1][1] / rows[2][1]:.2f}x")
 
 
 if __name__ == "__main__":
