@@ -29,6 +29,9 @@ def _open(directory: str, region: str | None):
 
     try:
         plan = load_plan(directory)
+        if region and region != plan["region"]:
+            click.echo(f"s0c: warning: the plan was compiled for {plan['region']} (its ARNs and"
+                       f" dashboard name that region); running it in {region}", err=True)
         region = region or plan["region"]
         return plan, Journal.open(directory, plan, region), region
     except PlanError as exc:
