@@ -184,30 +184,24 @@ class Runner:
                 raise StepFailed(step, operation, type(exc).__name__, detail) from None
         raise AssertionError("unreachable")
 
-    def outputs(self, step: dict, specs: dict[str, Any], response: Any) -> dict[str, Any]:
+    def outputs(self, specs: dict[str, Any], response: Any) -> dict[str, Any]:
         return {name: extract(spec, response, self.fill) for name, spec in specs.items()}
 
     def find(self, step: dict) -> dict[str, Any] | None:
         find = step.get("find")
         if not find:
             return None
-        from botocore.exceptions import ClientError
-
-        try:
-            response = getattr(self.client(step["service"]), _snake(find["operation"]))(
-                **self.fill(find["params"]))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in find.get("missing", ()):
-                return None
-            raise StepFailed(step, find["operation"], exc.response["Error"].get("Code", ""),
-                             exc.response["Error"].get("Message", "")) from None
-        found = self.outputs(step, find.get("outputs", {}), response)
+        # A "not found" error code answers {}, whose outputs are all None: not found.
+        response = self.call(step, find["operation"], self.fill(find["params"]),
+                             tolerate=find.get("missing", ()))
+        found = self.outputs(find.get("outputs", {}), response)
         if not found or any(v in (None, []) for v in found.values()):
             return None
         return {k: v for k, v in found.items() if not k.startswith("_")}
 
     def wait(self, step: dict, wait: dict) -> None:
-        from botocore.exceptions import WaiterError
+        from botocore.exceptions import BotoCoreError
+        from botocore.parsers import ResponseParserError
 
         if wait["waiter"] in self.skip_waiters:
             return
@@ -218,8 +212,9 @@ class Runner:
             params["WaiterConfig"] = self.waiter_config
         try:
             waiter.wait(**params)
-        except WaiterError as exc:
-            raise StepFailed(step, f"waiter {wait['waiter']}", "WaiterError", str(exc)) from None
+        except (BotoCoreError, ResponseParserError) as exc:  # WaiterError is a BotoCoreError
+            detail = str(exc).splitlines()[0] if str(exc) else ""
+            raise StepFailed(step, f"waiter {wait['waiter']}", type(exc).__name__, detail) from None
 
     # -- apply / destroy ----------------------------------------------------------------------
 
@@ -247,7 +242,7 @@ class Runner:
                 self.on_event(Event("create", step))
                 response = self.call(step, step["operation"], self.fill(step["params"]),
                                      tolerate=step.get("tolerate", ()), retry=step.get("retry"))
-                outputs = self.outputs(step, step.get("outputs", {}), response)
+                outputs = self.outputs(step.get("outputs", {}), response)
                 self.after_call(step)
             entry = {"node": step["node"], "status": "created", "outputs": outputs,
                      "params": digest(step["params"])}
@@ -260,7 +255,7 @@ class Runner:
         if "read" in step:
             read = step["read"]
             response = self.call(step, read["operation"], self.fill(read["params"]))
-            entry["outputs"].update(self.outputs(step, read.get("outputs", {}), response))
+            entry["outputs"].update(self.outputs(read.get("outputs", {}), response))
         entry["status"] = "done"
         self.journal.save()
         return outcome

@@ -123,17 +123,13 @@ class _Translator:
             if all(isinstance(p, str) for p in value.parts):
                 return "".join(value.parts)
             return self.sub(value.parts)
-        if isinstance(value, Json):
-            return self.json_object(value.value)
+        if isinstance(value, Json):  # IAM policy documents: CloudFormation takes the object
+            return self.value(value.value)
         if isinstance(value, dict):
             return {k: self.value(v, where) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.value(v, where) for v in value]
         return value
-
-    def json_object(self, value: Any) -> Any:
-        """A JSON document as a YAML object (IAM policies accept one)."""
-        return self.value(value)
 
     def json_string(self, value: Json) -> Any:
         """A JSON document as text (a dashboard body), references filled in by !Sub."""
@@ -427,11 +423,11 @@ def _stand_in(graph: Graph, node_id: str) -> str | None:
     node = graph.nodes[node_id]
     if KINDS[node.kind].cloudformation:
         return node_id
-    for value in node.props.values():
-        if isinstance(value, Ref) and node.kind != "target_group_attachment":
-            return _stand_in(graph, value.node)  # the role, the certificate
     if node.kind == "target_group_attachment":
         return node.props["target_group_arn"].node
+    for value in node.props.values():
+        if isinstance(value, Ref):
+            return _stand_in(graph, value.node)  # the role, the certificate
     return None  # lookups
 
 
@@ -443,10 +439,8 @@ class _Template:
     def depends_on(self, node: Node, properties: Any) -> list[str]:
         """Explicit waits CloudFormation cannot infer from references: the graph's own
         depends_on, plus the internet gateway's attachment for anything routed through it."""
-        referenced = {v.value if isinstance(v.value, str) else v.value[0]
+        referenced = {v.value[0] if isinstance(v.value, list) else v.value.split(".")[0]
                       for v in _walk_fns(properties) if v.tag in ("Ref", "GetAtt")}
-        referenced |= {v.value.split(".")[0] for v in _walk_fns(properties)
-                       if v.tag == "GetAtt" and isinstance(v.value, str)}
         wanted: list[str] = []
         for dep in node.depends_on:
             stand_in = _stand_in(self.graph, dep)

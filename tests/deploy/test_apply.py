@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from s0c.backends.boto3_apply import Journal, Runner, load_plan
+from s0c.backends.boto3_apply import Journal, Runner, StepFailed, load_plan
 from s0c.compiler.pipeline import compile_spec
 from tests.aws import CREDENTIALS, REGION, inventory
 
@@ -200,3 +200,19 @@ def test_apply_outside_a_plan_directory_is_a_usage_error(tmp_path: Path) -> None
     (tmp_path / "plan.json").write_text("{not json")
     proc = _cli("apply", str(tmp_path))
     assert proc.returncode == 2 and "not a readable plan" in proc.stderr
+
+
+def test_no_answer_from_aws_is_a_step_failure_in_find_and_wait_too(plan_dir: Path,
+                                                                   monkeypatch) -> None:
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    plan = load_plan(plan_dir)
+    nobody = Runner(plan, Journal.open(plan_dir, plan, REGION), REGION, "http://127.0.0.1:9",
+                    waiter_config={"Delay": 0.1, "MaxAttempts": 1})
+    vpc = next(s for s in plan["steps"] if s["id"] == "vpc")
+    with pytest.raises(StepFailed, match=r"step vpc \(ec2 DescribeVpcs\) failed: "
+                                         r"EndpointConnectionError"):
+        nobody.find(vpc)
+    with pytest.raises(StepFailed, match=r"step vpc \(ec2 waiter VpcAvailable\) failed: "
+                                         r"EndpointConnectionError"):
+        nobody.wait(vpc, {"waiter": "VpcAvailable", "params": {"VpcIds": ["vpc-1"]}})
