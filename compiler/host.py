@@ -44,6 +44,13 @@ def _secret_statements(ctx: Context) -> list[dict]:
     return statements
 
 
+def _statement(statement) -> dict:
+    out = {"Sid": statement.sid} if statement.sid else {}
+    out.update({"Effect": statement.effect, "Action": list(statement.actions),
+                "Resource": list(statement.resources)})
+    return out
+
+
 def lower_host(ctx: Context) -> None:
     spec = ctx.spec
     compute = spec.compute
@@ -74,6 +81,13 @@ def lower_host(ctx: Context) -> None:
         "role": Ref("host_role", "name"),
         "policy": Json({"Version": "2012-10-17", "Statement": statements}),
     }, ("compute",))
+    extra = [_statement(s) for s in compute.iam_statements]
+    if extra:
+        ctx.add("host_extra", "iam_role_policy", {
+            "name": "spec-statements",
+            "role": Ref("host_role", "name"),
+            "policy": Json({"Version": "2012-10-17", "Statement": extra}),
+        }, ("compute", "iam_statements"))
     ctx.add("host_profile", "iam_instance_profile", {
         "name": role_name,
         "role": Ref("host_role", "name"),
@@ -112,7 +126,7 @@ def lower_host(ctx: Context) -> None:
         "root_block_device": {
             "volume_type": "gp3",
             "volume_size": compute.volume_gb,
-            "encrypted": True,
+            "encrypted": compute.encrypted,
             "delete_on_termination": True,
         },
         "user_data": user_data,
@@ -126,7 +140,8 @@ def lower_host(ctx: Context) -> None:
     # The boot script downloads packages and reads its secrets at first boot: the NAT route and
     # the role's policies must exist before the host starts.
     ctx.add("host", "instance", props, ("compute",), name=host_name,
-            depends_on=egress_route_ids(ctx) + ("host_secrets", "host_ssm"),
+            depends_on=egress_route_ids(ctx) + ("host_secrets", "host_ssm")
+            + (("host_extra",) if extra else ()),
             ignore_changes=("ami",))
 
 

@@ -71,3 +71,7 @@ def lower_security(ctx: Context) -> None:
           ("database",), peer="app")
     _rule(ctx, "cache_in_app", "in", "cache", REDIS_PORT, "Redis from the app host", ("cache",),
           peer="app")
+    for group, port, section in (("db", POSTGRES_PORT, "database"), ("cache", REDIS_PORT, "cache")):
+        for index, cidr in enumerate(getattr(ctx.spec, section).allowed_cidrs):
+            _rule(ctx, f"{group}_in_cidr_{index}", "in", group, port, f"from allowed network {cidr}",
+                  (section, "allowed_cidrs", index), cidr=cidr)

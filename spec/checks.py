@@ -91,22 +91,11 @@ def _network(spec: Spec) -> list[Diagnostic]:
 def _apps(spec: Spec) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     names: dict[str, int] = {}
-    ports: dict[int, SpecPath] = {}
     for index, app in enumerate(spec.apps):
         if app.name in names:
             out.append(error("S0C-APP", f"app name '{app.name}' is already used by apps[{names[app.name]}]",
                              ("apps", index, "name")))
         names.setdefault(app.name, index)
-        for field in ("api_port", "web_port"):
-            port = getattr(app, field)
-            path: SpecPath = ("apps", index, field)
-            if port == 22:
-                out.append(error("S0C-APP", "port 22 is reserved for SSH", path))
-            elif port in ports:
-                other = ports[port]
-                out.append(error("S0C-APP", f"port {port} is already used by apps[{other[1]}].{other[2]}",
-                                 path))
-            ports.setdefault(port, path)
         for key in app.env:
             if key in RESERVED_ENV:
                 out.append(error("S0C-APP", f"{key} is written by s0c itself; remove it from env",

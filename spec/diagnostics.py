@@ -37,6 +37,8 @@ class Diagnostic:
     on_key: bool = False
     # Set by stages that already know the position (YAML syntax errors have no spec path).
     position: Position | None = field(default=None, compare=False)
+    # The graph node (logical id) a policy finding concerns, when there is one.
+    resource: str | None = None
 
     @property
     def is_error(self) -> bool:

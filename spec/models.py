@@ -7,6 +7,7 @@ need more than one field (subnets inside the VPC, distinct ports, ...) live in
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from typing import Annotated, Literal
@@ -83,8 +84,8 @@ class Budget(_Model):
 
 class Network(_Model):
     cidr: Cidr
-    availability_zones: int = Field(ge=2, le=6, description="AZs to spread subnets over (RDS and"
-                                    " the load balancer need at least 2).")
+    availability_zones: int = Field(ge=1, le=6, description="AZs to spread subnets over (RDS and"
+                                    " the load balancer need at least 2: rule S0C-NET-011).")
     public_subnets: list[Cidr] = Field(description="One per availability zone, in AZ order.")
     private_subnets: list[Cidr] = Field(description="One per availability zone, in AZ order.")
     nat: NatMode = "single"
@@ -106,6 +107,10 @@ class Database(_Model):
     multi_az: bool = False
     deletion_protection: bool = True
     final_snapshot: bool = Field(default=True, description="Take a snapshot when destroyed.")
+    allowed_cidrs: list[Cidr] = Field(
+        default_factory=list, max_length=20,
+        description="Extra networks (a VPN, a peered VPC) that may connect on 5432, besides the"
+                    " app host. Never the internet: rule S0C-NET-010.")
 
 
 class Cache(_Model):
@@ -115,6 +120,10 @@ class Cache(_Model):
     nodes: int = Field(default=1, ge=1, le=6)
     at_rest_encryption: bool = True
     transit_encryption: bool = True
+    allowed_cidrs: list[Cidr] = Field(
+        default_factory=list, max_length=20,
+        description="Extra networks (a VPN, a peered VPC) that may connect on 6379, besides the"
+                    " app host. Never the internet: rule S0C-NET-010.")
 
 
 class KeyPair(_Model):
@@ -122,9 +131,27 @@ class KeyPair(_Model):
     public_key_file: str = Field(min_length=1, description="Relative to the spec file.")
 
 
+IamAction = Annotated[str, _pattern(r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+", "IAM action (service:Action)")]
+IamResource = Annotated[str, _pattern(r"\*|arn:[^\s]+", "IAM resource (an ARN or *)")]
+
+
+class IamStatement(_Model):
+    """A statement added to the app host's role, e.g. read and write one S3 bucket."""
+
+    sid: Annotated[str, _pattern(r"[A-Za-z0-9]{1,100}", "statement id (letters and digits)")
+                   ] | None = None
+    effect: Literal["Allow", "Deny"] = "Allow"
+    actions: list[IamAction] = Field(min_length=1, max_length=100)
+    resources: list[IamResource] = Field(min_length=1, max_length=100)
+
+
 class Compute(_Model):
     instance_type: Annotated[str, _pattern(r"[a-z][a-z0-9-]*\.[a-z0-9]+", "EC2 instance type")]
     volume_gb: int = Field(default=30, ge=8, le=16384)
+    encrypted: bool = Field(default=True, description="Encrypt the root volume (rule S0C-ENC-003).")
+    iam_statements: list[IamStatement] = Field(
+        default_factory=list, max_length=20,
+        description="Extra permissions for the host's role; no wildcard actions (S0C-IAM-001).")
     key_pair: KeyPair | None = None
     detailed_monitoring: bool = True
 
@@ -148,7 +175,8 @@ class App(_Model):
     branch: Annotated[str, Field(min_length=1, max_length=255)] | None = None
     api_port: Port
     web_port: Port
-    redis_db: int = Field(ge=0, le=15)
+    # Redis's default is 16 DBs (0..15); the range and uniqueness are rule S0C-APP-001.
+    redis_db: int = Field(ge=0)
     health_path: Annotated[str, _pattern(r"/[^\s]*", "URL path")] = "/health"
     web_health_path: Annotated[str, _pattern(r"/[^\s]*", "URL path")] = "/"
     env: dict[EnvKey, Annotated[str, Field(max_length=4096)]] = Field(
@@ -160,6 +188,48 @@ class App(_Model):
 class Monitoring(_Model):
     cpu_alarm_percent: float = Field(default=80, gt=0, le=100)
     notify: list[Email] = Field(default_factory=list, description="Emails subscribed to alarms.")
+
+
+def _valid_date(value: str) -> str:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise PydanticCustomError("date", "{value} is not a date: {reason}",
+                                  {"value": repr(value), "reason": str(exc)}) from None
+    return value
+
+
+IsoDate = Annotated[str, _pattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "date (YYYY-MM-DD)"),
+                    AfterValidator(_valid_date)]
+
+
+class Suppression(_Model):
+    rule: Annotated[str, _pattern(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+", "rule ID (e.g. S0C-ENC-005)")]
+    resource: Annotated[str, Field(min_length=1, max_length=256)] | None = Field(
+        default=None, description="Limit the suppression to one spec path (cache,"
+        " network.admin_cidrs[0]) or resource logical id; omit for the whole spec.")
+    reason: Annotated[str, Field(min_length=8, max_length=1000)] = Field(
+        description="Why this finding is accepted (shown in every report).")
+    expires: IsoDate | None = Field(default=None, description="After this date the suppression"
+                                    " stops working and is reported (S0C-SUP-001).")
+
+
+class Policies(_Model):
+    suppress: list[Suppression] = Field(default_factory=list)
+    required_tags: list[TagKey] = Field(
+        default_factory=lambda: ["Project", "Environment"],
+        description="Tags every resource must carry (S0C-TAG-001); [] to require none.")
+
+
+class CostAssumptions(_Model):
+    """Usage that list prices alone cannot tell; every estimate shows them."""
+
+    nat_data_gb_per_month: float = Field(default=100, ge=0, description="GB through the NAT"
+                                         " gateway(s) a month: packages, images, market data.")
+    alb_lcus: float = Field(default=1, ge=0, description="Average load balancer capacity units"
+                            " (1 LCU = 25 new conn/s, 3,000 active conn, 1 GB/h).")
+    cloudwatch_free_tier: bool = Field(default=True, description="The account's free 3 dashboards"
+                                       " and 10 alarms are not used by anything else.")
 
 
 class Spec(_Model):
@@ -181,3 +251,5 @@ class Spec(_Model):
     load_balancer: LoadBalancer
     apps: list[App] = Field(min_length=1, max_length=12)
     monitoring: Monitoring = Field(default_factory=Monitoring)
+    policies: Policies = Field(default_factory=Policies)
+    cost: CostAssumptions = Field(default_factory=CostAssumptions)

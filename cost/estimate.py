@@ -1,0 +1,205 @@
+"""Graph -> priced line items. Every item says how it was priced; nothing is silently left out.
+
+Monthly means 730 hours. Usage-based charges (NAT data, ALB capacity units) come from the spec's
+``cost:`` assumptions, which every report shows next to the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from s0c.compiler.graph import Graph, Node
+from s0c.spec.diagnostics import SpecPath
+from s0c.spec.models import Spec
+
+from .prices import Price, PriceTable, load
+
+# Kinds AWS does not charge for (or whose charge is usage the spec cannot know).
+FREE = {
+    "vpc", "subnet", "internet_gateway", "route_table", "route", "route_table_association",
+    "security_group", "security_group_ingress", "security_group_egress", "db_subnet_group",
+    "cache_subnet_group", "iam_role", "iam_role_policy", "iam_role_policy_attachment",
+    "iam_instance_profile", "key_pair", "target_group", "target_group_attachment", "listener",
+    "listener_rule", "certificate", "certificate_validation", "sns_topic", "sns_subscription",
+    "budget", "availability_zones", "ssm_parameter", "caller_identity",
+}
+
+
+@dataclass(frozen=True)
+class LineItem:
+    resource: str
+    kind: str
+    description: str
+    monthly: float
+    basis: str
+    price: Price
+    path: SpecPath
+
+    def hourly(self, hours: int) -> float:
+        return self.monthly / hours
+
+
+@dataclass(frozen=True)
+class Unpriced:
+    resource: str | None
+    message: str
+    path: SpecPath
+
+
+@dataclass
+class Estimate:
+    region: str
+    hours: int
+    items: list[LineItem] = field(default_factory=list)
+    unpriced: list[Unpriced] = field(default_factory=list)
+    free: list[str] = field(default_factory=list)
+    # name -> (value, what it means)
+    assumptions: dict[str, tuple[object, str]] = field(default_factory=dict)
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def monthly(self) -> float:
+        return round(sum(item.monthly for item in self.items), 2)
+
+    @property
+    def hourly(self) -> float:
+        return self.monthly / self.hours
+
+
+class _Pricer:
+    def __init__(self, spec: Spec, table: PriceTable) -> None:
+        self.spec, self.table = spec, table
+        self.region, self.hours = spec.region, table.hours_per_month
+        self.result = Estimate(self.region, self.hours)
+
+    def add(self, node: Node, description: str, category: str, key: str, quantity: float,
+            per: str, path: SpecPath | None = None, *, hourly: bool = True) -> None:
+        """``quantity`` units at the table's price; hourly prices run for the whole month."""
+        price = self.table.get(category, self.region, key)
+        path = tuple(node.origin) if path is None else path
+        if price is None:
+            self.result.unpriced.append(Unpriced(
+                node.id, f"no {self.region} price for {key} ({category}) in s0c's table:"
+                " the estimate leaves it out", path))
+            return
+        monthly = price.usd * quantity * (self.hours if hourly else 1)
+        time = f" x {self.hours} h" if hourly else ""
+        amount = f"{quantity:g} {per} x " if quantity != 1 else ""
+        basis = f"{amount}${price.usd:g}{time}"
+        self.result.items.append(LineItem(node.id, node.kind, description, round(monthly, 2),
+                                          basis, price, path))
+
+    def instance(self, node: Node) -> None:
+        props = node.props
+        kind = props["instance_type"]
+        self.add(node, f"EC2 {kind}", "ec2_instance", kind, 1, "instance",
+                 tuple(node.origin) + ("instance_type",))
+        root = props.get("root_block_device") or {}
+        if root.get("volume_size"):
+            volume = root.get("volume_type", "gp3")
+            self.add(node, f"EBS {volume} root volume, {root['volume_size']} GB", "ebs_volume",
+                     volume, root["volume_size"], "GB", tuple(node.origin) + ("volume_gb",),
+                     hourly=False)
+        if props.get("monitoring"):
+            self.add(node, "EC2 detailed monitoring (1-minute metrics)",
+                     "ec2_detailed_monitoring", "instance", 1, "instance",
+                     tuple(node.origin) + ("detailed_monitoring",), hourly=False)
+
+    def db_instance(self, node: Node) -> None:
+        props = node.props
+        copies = 2 if props.get("multi_az") else 1
+        az = "Multi-AZ" if copies == 2 else "Single-AZ"
+        self.add(node, f"RDS PostgreSQL {props['instance_class']} ({az})",
+                 "rds_postgres_instance", props["instance_class"], copies, "instances",
+                 tuple(node.origin) + ("instance_class",))
+        storage = props.get("storage_type", "gp3")
+        self.add(node, f"RDS {storage} storage, {props['allocated_storage']} GB ({az})",
+                 "rds_storage", storage, props["allocated_storage"] * copies, "GB",
+                 tuple(node.origin) + ("storage_gb",), hourly=False)
+        if props.get("manage_master_user_password"):
+            self.add(node, "Secrets Manager secret (RDS-managed master password)",
+                     "secrets_manager", "secret", 1, "secret", hourly=False)
+
+    def cache_replication_group(self, node: Node) -> None:
+        props = node.props
+        nodes = props.get("num_cache_clusters", 1)
+        self.add(node, f"ElastiCache Redis {props['node_type']}", "elasticache_redis_node",
+                 props["node_type"], nodes, "nodes", tuple(node.origin) + ("node_type",))
+
+    def nat_gateway(self, node: Node) -> None:
+        self.add(node, "NAT gateway", "nat_gateway", "hour", 1, "gateway")
+        gateways = len([n for n in self.graph.nodes.values() if n.kind == "nat_gateway"])
+        gb = self.spec.cost.nat_data_gb_per_month / gateways
+        if gb:
+            self.add(node, f"NAT data processing, {gb:g} GB (assumed)", "nat_gateway", "gb", gb,
+                     "GB", ("cost", "nat_data_gb_per_month"), hourly=False)
+
+    def eip(self, node: Node) -> None:
+        self.add(node, "Public IPv4 address (Elastic IP)", "public_ipv4", "hour", 1, "address")
+
+    def load_balancer(self, node: Node) -> None:
+        props = node.props
+        self.add(node, "Application Load Balancer", "load_balancer", "hour", 1, "ALB")
+        lcus = self.spec.cost.alb_lcus
+        if lcus:
+            self.add(node, f"ALB capacity, {lcus:g} LCU average (assumed)", "load_balancer",
+                     "lcu_hour", lcus, "LCU", ("cost", "alb_lcus"))
+        if not props.get("internal"):
+            subnets = len(props.get("subnets") or [])
+            self.add(node, f"ALB public IPv4 addresses, one per AZ ({subnets})", "public_ipv4",
+                     "hour", subnets, "addresses")
+
+    def monitoring(self, nodes: list[Node], kind: str, key: str, free_key: str,
+                   what: str) -> None:
+        free = 0
+        if self.spec.cost.cloudwatch_free_tier:
+            allowance = self.table.get("cloudwatch", self.region, free_key)
+            free = int(allowance.usd) if allowance else 0
+        for index, node in enumerate(sorted(nodes, key=lambda n: n.id)):
+            if index < free:
+                self.result.free.append(f"{node.id} ({what} within the free tier)")
+            else:
+                self.add(node, f"CloudWatch {what}", "cloudwatch", key, 1, what, hourly=False)
+
+    def run(self, graph: Graph) -> Estimate:
+        self.graph = graph
+        if self.region not in self.table.regions:
+            self.result.unpriced.append(Unpriced(
+                None, f"s0c's price table has no prices for {self.region} (it has"
+                f" {', '.join(self.table.regions)})", ("region",)))
+            return self.result
+        by_kind: dict[str, list[Node]] = {}
+        for node in sorted(graph.nodes.values(), key=lambda n: n.id):
+            by_kind.setdefault(node.kind, []).append(node)
+            handler = getattr(self, node.kind, None)
+            if node.kind in ("dashboard", "metric_alarm"):
+                continue
+            if handler is not None:
+                handler(node)
+            elif node.kind in FREE:
+                self.result.free.append(node.id)
+            else:
+                self.result.unpriced.append(Unpriced(
+                    node.id, f"s0c does not know how to price {node.kind} ({node.id})",
+                    tuple(node.origin)))
+        self.monitoring(by_kind.get("dashboard", []), "dashboard", "dashboard",
+                        "free_dashboards", "dashboard")
+        self.monitoring(by_kind.get("metric_alarm", []), "metric_alarm", "alarm", "free_alarms",
+                        "alarm")
+        return self.result
+
+
+def estimate(spec: Spec, graph: Graph, table: PriceTable | None = None) -> Estimate:
+    table = table or load()
+    result = _Pricer(spec, table).run(graph)
+    cost = spec.cost
+    result.assumptions = {
+        "hours_per_month": (table.hours_per_month, "hours in a billed month"),
+        "nat_data_gb_per_month": (cost.nat_data_gb_per_month,
+                                  "GB processed by the NAT gateway(s) a month"),
+        "alb_lcus": (cost.alb_lcus, "average load balancer capacity units"),
+        "cloudwatch_free_tier": (cost.cloudwatch_free_tier,
+                                 "3 dashboards and 10 alarms free for this account"),
+    }
+    result.sources = table.sources()
+    return result
