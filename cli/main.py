@@ -5,6 +5,7 @@ Exit codes: 0 ok; 1 findings; 2 bad input or usage; 3 internal error (a bug: ple
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import sys
@@ -80,20 +81,33 @@ def validate(specs: tuple[str, ...]) -> None:
               help="Backend to emit (see `s0c backends`).")
 @click.option("--output", "-o", "output", type=click.Path(file_okay=False),
               help="Output directory [default: build/<backend>].")
-def compile_command(spec: str, backend: str, output: str | None) -> None:
-    """Compile SPEC with a backend into an output directory (written all or nothing)."""
+@click.option("--no-policy", is_flag=True,
+              help="Write even when policy rules report errors (they are still printed).")
+def compile_command(spec: str, backend: str, output: str | None, no_policy: bool) -> None:
+    """Compile SPEC with a backend into an output directory (written all or nothing).
+
+    The policy rules (`s0c rules`) run first: an error-level finding stops the compile with
+    exit 1 and nothing written, unless --no-policy is given.
+    """
     from s0c.compiler.pipeline import UnknownBackend, compile_spec
 
     from .output import WriteError, write_tree
 
     started = time.perf_counter()
     try:
-        result = compile_spec(spec, backend, pm=_plugin_manager())
+        result = compile_spec(spec, backend, pm=_plugin_manager(),
+                              policies_as_of=datetime.date.today(), enforce=not no_policy)
     except UnknownBackend as exc:
         raise click.BadParameter(str(exc), param_hint="'--backend'") from None
-    _report(result.source, result.diagnostics)
+    findings = result.report.findings if result.report else []
+    _report(result.source, result.diagnostics + findings)
     if not result.ok or result.graph is None:
         sys.exit(EXIT_BAD_INPUT)
+    blocking = [d for d in findings if d.is_error]
+    if blocking and not no_policy:
+        click.echo(f"s0c: {len(blocking)} policy error(s), nothing written: fix them, suppress"
+                   " them with a reason under policies.suppress, or pass --no-policy.", err=True)
+        sys.exit(EXIT_FINDINGS)
     directory = output or os.path.join("build", backend)
     suffixes = tuple(sorted({os.path.splitext(name)[1] for name in result.files}))
     try:
@@ -128,10 +142,13 @@ def list_backends() -> None:
         click.echo(f"{name}\t{backend.description}")
 
 
-from .deploy import apply, destroy  # noqa: E402  (commands that need boto3 import it lazily)
+# Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time).
+from .cost import cost  # noqa: E402
+from .deploy import apply, destroy  # noqa: E402
+from .lint import lint, rules  # noqa: E402
 
-cli.add_command(apply)
-cli.add_command(destroy)
+for command in (apply, destroy, lint, rules, cost):
+    cli.add_command(command)
 
 
 def main() -> None:

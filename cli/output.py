@@ -56,3 +56,17 @@ def write_tree(directory: str, files: dict[str, str], stale_suffixes: tuple[str,
             path.unlink()
             removed.append(path.name)
     return removed
+
+
+def write_file(path: str, text: str) -> None:
+    """Write one file atomically (a report for CI: a half-written SARIF file is worse than none)."""
+    target = Path(path)
+    temp = target.with_name(f".{target.name}.s0c-tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise WriteError(exc.strerror or str(exc)) from exc

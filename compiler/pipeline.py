@@ -1,8 +1,10 @@
-"""load -> validate -> lower -> emit, as library functions the CLI and the tests share."""
+"""load -> validate -> lower -> policies -> emit, as library functions the CLI and the tests share."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -16,6 +18,9 @@ from .graph import Graph
 from .lower import lower
 from .plugins import backends, make_plugin_manager
 
+if TYPE_CHECKING:
+    from s0c.policies.engine import Report
+
 
 @dataclass
 class Result:
@@ -24,6 +29,7 @@ class Result:
     spec: Spec | None = None
     graph: Graph | None = None
     files: dict[str, str] = field(default_factory=dict)
+    report: "Report | None" = None
 
     @property
     def ok(self) -> bool:
@@ -58,14 +64,39 @@ class UnknownBackend(ValueError):
     """The requested backend is not installed (a usage error, not a spec error)."""
 
 
+def lint_spec(path: str, *, today: datetime.date, text: str | None = None, base_dir: str = ".",
+              pm: pluggy.PluginManager | None = None) -> Result:
+    """Build the graph, then run every registered policy rule; ``result.report`` holds them.
+
+    ``today`` decides which suppressions have expired (only the CLI reads the clock).
+    """
+    from s0c.policies.engine import registered_rules, run
+
+    rules = registered_rules(pm or make_plugin_manager())
+    result = build_graph(path, text=text, base_dir=base_dir)
+    if result.spec is not None and result.graph is not None and result.ok:
+        result.report = run(result.spec, result.graph, rules, today)
+    return result
+
+
 def compile_spec(path: str, backend: str, *, text: str | None = None, base_dir: str = ".",
-                 pm: pluggy.PluginManager | None = None) -> Result:
-    available = backends(pm or make_plugin_manager())
+                 pm: pluggy.PluginManager | None = None,
+                 policies_as_of: datetime.date | None = None, enforce: bool = True) -> Result:
+    """Compile with ``backend``. With ``policies_as_of``, the policy rules run first (their
+    findings land in ``result.report``) and, if ``enforce``, an error-level finding stops the
+    compile before anything is emitted."""
+    pm = pm or make_plugin_manager()
+    available = backends(pm)
     if backend not in available:
         raise UnknownBackend(f"{backend!r} is not installed (available:"
                              f" {', '.join(available) or 'none'})")
-    result = build_graph(path, text=text, base_dir=base_dir)
+    if policies_as_of is None:
+        result = build_graph(path, text=text, base_dir=base_dir)
+    else:
+        result = lint_spec(path, today=policies_as_of, text=text, base_dir=base_dir, pm=pm)
     if result.graph is None or not result.ok:
+        return result
+    if enforce and result.report is not None and has_errors(result.report.findings):
         return result
     files, problems = available[backend].emit(result.graph)
     result.diagnostics += problems

@@ -83,9 +83,8 @@ class _Pricer:
                 " the estimate leaves it out", path))
             return
         monthly = price.usd * quantity * (self.hours if hourly else 1)
-        time = f" x {self.hours} h" if hourly else ""
         amount = f"{quantity:g} {per} x " if quantity != 1 else ""
-        basis = f"{amount}${price.usd:g}{time}"
+        basis = f"{amount}{_money(price.usd)}" + (f"/h x {self.hours} h" if hourly else "/month")
         self.result.items.append(LineItem(node.id, node.kind, description, round(monthly, 2),
                                           basis, price, path))
 
@@ -149,8 +148,7 @@ class _Pricer:
             self.add(node, f"ALB public IPv4 addresses, one per AZ ({subnets})", "public_ipv4",
                      "hour", subnets, "addresses")
 
-    def monitoring(self, nodes: list[Node], kind: str, key: str, free_key: str,
-                   what: str) -> None:
+    def monitoring(self, nodes: list[Node], key: str, free_key: str, what: str) -> None:
         free = 0
         if self.spec.cost.cloudwatch_free_tier:
             allowance = self.table.get("cloudwatch", self.region, free_key)
@@ -182,11 +180,14 @@ class _Pricer:
                 self.result.unpriced.append(Unpriced(
                     node.id, f"s0c does not know how to price {node.kind} ({node.id})",
                     tuple(node.origin)))
-        self.monitoring(by_kind.get("dashboard", []), "dashboard", "dashboard",
-                        "free_dashboards", "dashboard")
-        self.monitoring(by_kind.get("metric_alarm", []), "metric_alarm", "alarm", "free_alarms",
-                        "alarm")
+        self.monitoring(by_kind.get("dashboard", []), "dashboard", "free_dashboards", "dashboard")
+        self.monitoring(by_kind.get("metric_alarm", []), "alarm", "free_alarms", "alarm")
         return self.result
+
+
+def _money(usd: float) -> str:
+    text = f"{usd:.4f}".rstrip("0")
+    return "$" + (text + "0" if len(text.split(".")[1]) < 2 else text)
 
 
 def estimate(spec: Spec, graph: Graph, table: PriceTable | None = None) -> Estimate:

@@ -9,6 +9,10 @@ from s0c.spec.diagnostics import Severity
 
 from .rule import Context, rule
 
+# Ranges the internet cannot route to: RFC 1918, carrier-grade NAT (VPN pools), IPv6 ULA.
+PRIVATE = tuple(ipaddress.ip_network(cidr) for cidr in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"))
+
 # kind -> the property listing its security groups, and the one naming its subnet group
 DATA_STORES = {"db_instance": ("vpc_security_group_ids", "db_subnet_group_name"),
                "cache_replication_group": ("security_group_ids", "subnet_group_name")}
@@ -25,6 +29,11 @@ def _public_subnets(ctx: Context) -> set[str]:
             if ctx.target(assoc.props.get("route_table_id")) is not None
             and ctx.target(assoc.props.get("route_table_id")).id in igw_tables
             and ctx.target(assoc.props.get("subnet_id")) is not None}
+
+
+def _private(cidr: str) -> bool:
+    network = ipaddress.ip_network(cidr, strict=False)
+    return any(network.version == block.version and network.subnet_of(block) for block in PRIVATE)
 
 
 def _refs(value) -> list[Ref]:
@@ -56,7 +65,7 @@ def data_private(ctx: Context):
                 continue
             for key in ("cidr_ipv4", "cidr_ipv6"):
                 cidr = rule_node.props.get(key)
-                if isinstance(cidr, str) and not ipaddress.ip_network(cidr, strict=False).is_private:
+                if isinstance(cidr, str) and not _private(cidr):
                     yield data_private.finding(f"{_what(store)} admits {cidr}, a public range",
                                                ctx.origin(rule_node), resource=rule_node.id)
         subnet_group = ctx.target(store.props.get(subnet_group_key))

@@ -33,11 +33,15 @@ class SourceMap:
         path = tuple(path)
         if on_key and path in self.keys:
             return self.keys[path]
+        if path in self.values:
+            return self.values[path]
         while path:
-            if path in self.values:
-                return self.values[path]
+            # A path the document lacks (a default the user did not write) points at the key
+            # of its nearest written ancestor: "monitoring:", where the missing key would go.
             if path in self.keys:
                 return self.keys[path]
+            if path in self.values:
+                return self.values[path]
             path = path[:-1]
         return self.values.get((), Position(1, 1))
 

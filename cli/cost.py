@@ -1,0 +1,34 @@
+"""`s0c cost`: the offline monthly estimate of a spec."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+def cost(spec: str, fmt: str) -> None:
+    """Estimate SPEC's monthly on-demand cost, offline, per resource (730 h a month).
+
+    Usage-based charges follow the spec's `cost:` assumptions, which the report shows.
+    Exit 2 when the spec is not valid.
+    """
+    from s0c.compiler.pipeline import build_graph
+    from s0c.cost import render
+    from s0c.cost.estimate import estimate
+
+    from .main import EXIT_BAD_INPUT, _report
+
+    result = build_graph(spec)
+    _report(result.source, result.diagnostics)
+    if not result.ok or result.spec is None or result.graph is None:
+        sys.exit(EXIT_BAD_INPUT)
+    found = estimate(result.spec, result.graph)
+    budget = result.spec.budget.monthly_usd
+    writer = {"text": render.as_text, "json": render.as_json, "markdown": render.as_markdown}[fmt]
+    text = writer(found, spec, budget)
+    click.echo(text if text.endswith("\n") else text + "\n", nl=False)
