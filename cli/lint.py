@@ -17,7 +17,10 @@ FORMATS = ("text", "json", "sarif", "junit")
 
 
 def _plain() -> bool:
-    return not sys.stdout.isatty() or "NO_COLOR" in os.environ
+    """Plain lines unless standard output is a terminal (or FORCE_COLOR asks); NO_COLOR wins."""
+    if os.environ.get("NO_COLOR"):
+        return True
+    return not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR"))
 
 
 def _line(item: Located, *, suppressed: bool = False) -> str:

@@ -29,7 +29,8 @@ def over_budget(ctx: Context):
       "Review `s0c cost SPEC`, or raise budget.monthly_usd.", "cost")
 def near_budget(ctx: Context):
     total, ceiling = ctx.estimate.monthly, ctx.spec.budget.monthly_usd
-    if NEAR_CEILING * ceiling < total <= ceiling:
+    # Also above the ceiling: raising the budget then never adds a cost finding.
+    if total > NEAR_CEILING * ceiling:
         yield near_budget.finding(f"estimated ${total:,.2f}/month is {_share(total, ceiling)} of"
                                   f" the ${ceiling:,.2f} budget", ("budget", "monthly_usd"))
 
