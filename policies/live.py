@@ -72,4 +72,16 @@ def multi_az(ctx: Context):
                                        ctx.origin(node, "multi_az"), resource=node.id)
 
 
-RULES = [deletion_protection, backups, final_snapshot, alarm_targets, multi_az]
+@rule("S0C-LIVE-006", "Live Redis has a replica to fail over to", WARNING,
+      """A one-node replication group loses its data and is unreachable while ElastiCache replaces
+      a failed node; with a replica it fails over automatically in another AZ.""",
+      "Set cache.nodes: 2 or more for mode: live (s0c then turns on automatic failover).", "live")
+def cache_replica(ctx: Context):
+    if ctx.live:
+        for node in ctx.nodes("cache_replication_group"):
+            if node.props.get("automatic_failover_enabled") is not True:
+                yield cache_replica.finding("live Redis has no replica: no automatic failover",
+                                            ctx.origin(node, "nodes"), resource=node.id)
+
+
+RULES = [deletion_protection, backups, final_snapshot, alarm_targets, multi_az, cache_replica]

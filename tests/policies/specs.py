@@ -74,6 +74,7 @@ monitoring:
 GOOD_LIVE = (GOOD.replace("mode: development", "mode: live")
              .replace("  admin_cidrs: [203.0.113.10/32]\n", "")
              .replace("multi_az: false", "multi_az: true")
+             .replace("node_type: cache.t3.micro", "node_type: cache.t3.micro\n  nodes: 2")
              .replace("monthly_usd: 400", "monthly_usd: 600"))
 
 # rule -> [(base, [(old, new), ...], expected severity)]
@@ -116,6 +117,7 @@ CASES: dict[str, list[tuple[str, list[tuple[str, str]], str]]] = {
     "S0C-LIVE-004": [(GOOD_LIVE, [("monitoring:\n  cpu_alarm_percent: 80\n  notify: [oncall@example.com]",
                                    "monitoring:  #!\n  cpu_alarm_percent: 80")], "error")],
     "S0C-LIVE-005": [(GOOD_LIVE, [("multi_az: true", "multi_az: false  #!")], "warning")],
+    "S0C-LIVE-006": [(GOOD_LIVE, [("nodes: 2", "nodes: 1  #!")], "warning")],
     "S0C-IAM-001": [(GOOD, [("        - s3:PutObject", "        - s3:PutObject\n        - iam:*  #!")],
                      "error"),
                     (GOOD, [("        - s3:PutObject", "        - \"*\"  #!")], "error")],
