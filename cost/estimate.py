@@ -73,7 +73,8 @@ class _Pricer:
         self.result = Estimate(self.region, self.hours)
 
     def add(self, node: Node, description: str, category: str, key: str, quantity: float,
-            per: str, path: SpecPath | None = None, *, hourly: bool = True) -> None:
+            per: str, path: SpecPath | None = None, *, hourly: bool = True,
+            month_rate: bool = True) -> None:
         """``quantity`` units at the table's price; hourly prices run for the whole month."""
         price = self.table.get(category, self.region, key)
         path = tuple(node.origin) if path is None else path
@@ -84,7 +85,9 @@ class _Pricer:
             return
         monthly = price.usd * quantity * (self.hours if hourly else 1)
         amount = f"{quantity:g} {per} x " if quantity != 1 else ""
-        basis = f"{amount}{_money(price.usd)}" + (f"/h x {self.hours} h" if hourly else "/month")
+        rate = "/h" if hourly else ("/GB-month" if per == "GB" and month_rate else
+                                     "/GB" if per == "GB" else "/month")
+        basis = f"{amount}{_money(price.usd)}{rate}" + (f" x {self.hours} h" if hourly else "")
         self.result.items.append(LineItem(node.id, node.kind, description, round(monthly, 2),
                                           basis, price, path))
 
@@ -131,7 +134,7 @@ class _Pricer:
         gb = self.spec.cost.nat_data_gb_per_month / gateways
         if gb:
             self.add(node, f"NAT data processing, {gb:g} GB (assumed)", "nat_gateway", "gb", gb,
-                     "GB", ("cost", "nat_data_gb_per_month"), hourly=False)
+                     "GB", ("cost", "nat_data_gb_per_month"), hourly=False, month_rate=False)
 
     def eip(self, node: Node) -> None:
         self.add(node, "Public IPv4 address (Elastic IP)", "public_ipv4", "hour", 1, "address")
