@@ -17,6 +17,7 @@ from typing import Any, Callable
 from s0c.compiler.graph import Graph, Node
 from s0c.compiler.hookspecs import hookimpl
 from s0c.compiler.host import ROOT_DEVICE
+from s0c.compiler.naming import partition
 from s0c.spec.diagnostics import Diagnostic, error
 
 from . import aws_fields as fields
@@ -566,6 +567,52 @@ def _listener_rule(b, n):
                            gone=["RuleNotFound"]))]
 
 
+def _bucket(b, n):
+    name = n.props["bucket"]
+    arn = f"arn:{partition(b.graph.region)}:s3:::{name}"
+    params: dict[str, Any] = {"Bucket": name}
+    if b.graph.region != "us-east-1":  # S3's one region that refuses a LocationConstraint
+        params["CreateBucketConfiguration"] = {"LocationConstraint": b.graph.region}
+    listed = f"Buckets[?Name=='{name}'] | [0].Name"
+    # A bucket's name is its id, known before it exists: the outputs are JMESPath literals.
+    return [step(n, "s3", "CreateBucket", params, {"id": f"'{name}'", "arn": f"'{arn}'"},
+                 find=call("ListBuckets", {"Prefix": name},
+                           {"id": listed, "arn": f"{listed} && '{arn}'"}),
+                 wait=waiter("BucketExists", {"Bucket": name}),
+                 # A bucket that still holds objects is not deleted: the call fails and says so.
+                 undo=call("DeleteBucket", {"Bucket": name}, gone=["NoSuchBucket"])),
+            step(n, "s3", "PutBucketTagging",
+                 {"Bucket": name, "Tagging": {"TagSet": b.tag_list(n)}}, suffix="tags")]
+
+
+def _bucket_public_access(b, n):
+    bucket = b.v(n.props["bucket"])
+    block = b.pick(n.props, {"block_public_acls": "BlockPublicAcls",
+                             "block_public_policy": "BlockPublicPolicy",
+                             "ignore_public_acls": "IgnorePublicAcls",
+                             "restrict_public_buckets": "RestrictPublicBuckets"})
+    return [step(n, "s3", "PutPublicAccessBlock",
+                 {"Bucket": bucket, "PublicAccessBlockConfiguration": block},
+                 undo=call("DeletePublicAccessBlock", {"Bucket": bucket},
+                           gone=["NoSuchBucket", "NoSuchPublicAccessBlockConfiguration"]))]
+
+
+def _bucket_encryption(b, n):
+    bucket = b.v(n.props["bucket"])
+    default = n.props["rule"]["apply_server_side_encryption_by_default"]
+    rules = [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": default["sse_algorithm"]}}]
+    return [step(n, "s3", "PutBucketEncryption",
+                 {"Bucket": bucket, "ServerSideEncryptionConfiguration": {"Rules": rules}},
+                 undo=call("DeleteBucketEncryption", {"Bucket": bucket}, gone=["NoSuchBucket"]))]
+
+
+def _bucket_versioning(b, n):
+    status = n.props["versioning_configuration"]["status"]
+    # Nothing to undo: versioning cannot be removed, only suspended, and the bucket goes next.
+    return [step(n, "s3", "PutBucketVersioning",
+                 {"Bucket": b.v(n.props["bucket"]), "VersioningConfiguration": {"Status": status}})]
+
+
 def _dashboard(b, n):
     name = n.props["dashboard_name"]
     return [step(n, "cloudwatch", "PutDashboard",
@@ -646,7 +693,8 @@ BUILDERS: dict[str, Callable[[_Builder, Node], list[dict]]] = {
     "certificate": _certificate, "certificate_validation": _certificate_validation,
     "listener": _listener, "listener_rule": _listener_rule, "dashboard": _dashboard,
     "metric_alarm": _alarm, "sns_topic": _sns_topic, "sns_subscription": _sns_subscription,
-    "budget": _budget,
+    "budget": _budget, "bucket": _bucket, "bucket_public_access_block": _bucket_public_access,
+    "bucket_encryption": _bucket_encryption, "bucket_versioning": _bucket_versioning,
 }
 
 

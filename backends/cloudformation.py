@@ -355,6 +355,28 @@ def _certificate(t, n):
         "validation_method": "ValidationMethod"}))
 
 
+def _bucket(t, n):
+    out: dict[str, Any] = {"BucketName": n.props["bucket"]}
+    # Terraform's separate bucket resources are properties of the one CloudFormation bucket.
+    for part in t.graph.nodes.values():
+        bucket = part.props.get("bucket")
+        if not (isinstance(bucket, Ref) and bucket.node == n.id):
+            continue
+        p = part.props
+        if part.kind == "bucket_public_access_block":
+            out["PublicAccessBlockConfiguration"] = _pick(t, p, {
+                "block_public_acls": "BlockPublicAcls", "block_public_policy": "BlockPublicPolicy",
+                "ignore_public_acls": "IgnorePublicAcls",
+                "restrict_public_buckets": "RestrictPublicBuckets"})
+        elif part.kind == "bucket_encryption":
+            default = p["rule"]["apply_server_side_encryption_by_default"]
+            out["BucketEncryption"] = {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": default["sse_algorithm"]}}]}
+        elif part.kind == "bucket_versioning":
+            out["VersioningConfiguration"] = {"Status": p["versioning_configuration"]["status"]}
+    return _with_tags(t, n.props, out)
+
+
 def _dashboard(t, n):
     return {"DashboardName": n.props["dashboard_name"],
             "DashboardBody": t.json_string(n.props["dashboard_body"])}
@@ -414,7 +436,7 @@ TRANSLATORS: dict[str, Callable[[_Translator, Node], dict[str, Any]]] = {
     "load_balancer": _load_balancer, "target_group": _target_group, "listener": _listener,
     "listener_rule": _listener_rule, "certificate": _certificate, "dashboard": _dashboard,
     "metric_alarm": _alarm, "sns_topic": _sns_topic, "sns_subscription": _sns_subscription,
-    "budget": _budget,
+    "budget": _budget, "bucket": _bucket,
 }
 
 
@@ -472,6 +494,9 @@ class _Template:
             depends = self.depends_on(node, properties)
             if depends:
                 resource["DependsOn"] = depends if len(depends) > 1 else depends[0]
+            if node.kind == "bucket":
+                # As Terraform's force_destroy = false: deleting the stack keeps the data.
+                resource["DeletionPolicy"] = resource["UpdateReplacePolicy"] = "Retain"
             if node.kind == "db_instance":
                 # RDS picks the final snapshot's name; Terraform names it from the spec.
                 policy = "Delete" if node.props.get("skip_final_snapshot", True) else "Snapshot"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .graph import Input, InputDef, Json, Ref, Template
 from .naming import Context, aws_name, partition
 from .network import egress_route_ids
+from .storage import lower_buckets
 from .userdata import USER_DATA_LIMIT, approximate_size, render_user_data
 
 # Amazon Linux 2023's root device: CloudFormation and the EC2 API need it to size the root volume.
@@ -81,6 +82,13 @@ def lower_host(ctx: Context) -> None:
         "role": Ref("host_role", "name"),
         "policy": Json({"Version": "2012-10-17", "Statement": statements}),
     }, ("compute",))
+    bucket_statements = lower_buckets(ctx)
+    if bucket_statements:
+        ctx.add("host_buckets", "iam_role_policy", {
+            "name": "read-write-buckets",
+            "role": Ref("host_role", "name"),
+            "policy": Json({"Version": "2012-10-17", "Statement": bucket_statements}),
+        }, ("buckets",))
     extra = [_statement(s) for s in compute.iam_statements]
     if extra:
         ctx.add("host_extra", "iam_role_policy", {
@@ -141,7 +149,7 @@ def lower_host(ctx: Context) -> None:
     # the role's policies must exist before the host starts.
     ctx.add("host", "instance", props, ("compute",), name=host_name,
             depends_on=egress_route_ids(ctx) + ("host_secrets", "host_ssm")
-            + (("host_extra",) if extra else ()),
+            + (("host_buckets",) if bucket_statements else ()) + (("host_extra",) if extra else ()),
             ignore_changes=("ami",))
 
 

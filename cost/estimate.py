@@ -22,6 +22,7 @@ FREE = {
     "iam_instance_profile", "key_pair", "target_group", "target_group_attachment", "listener",
     "listener_rule", "certificate", "certificate_validation", "sns_topic", "sns_subscription",
     "budget", "availability_zones", "ssm_parameter", "caller_identity",
+    "bucket_public_access_block", "bucket_encryption", "bucket_versioning",
 }
 
 
@@ -136,6 +137,15 @@ class _Pricer:
             self.add(node, f"NAT data processing, {gb:g} GB (assumed)", "nat_gateway", "gb", gb,
                      "GB", ("cost", "nat_data_gb_per_month"), hourly=False, month_rate=False)
 
+    def bucket(self, node: Node) -> None:
+        buckets = len([n for n in self.graph.nodes.values() if n.kind == "bucket"])
+        gb = self.spec.cost.s3_storage_gb / buckets
+        if gb:
+            self.add(node, f"S3 Standard storage, {gb:g} GB (assumed)", "s3_storage",
+                     "standard", gb, "GB", ("cost", "s3_storage_gb"), hourly=False)
+        else:
+            self.result.free.append(f"{node.id} (empty)")
+
     def eip(self, node: Node) -> None:
         self.add(node, "Public IPv4 address (Elastic IP)", "public_ipv4", "hour", 1, "address")
 
@@ -202,6 +212,7 @@ def estimate(spec: Spec, graph: Graph, table: PriceTable | None = None) -> Estim
         "nat_data_gb_per_month": (cost.nat_data_gb_per_month,
                                   "GB processed by the NAT gateway(s) a month"),
         "alb_lcus": (cost.alb_lcus, "average load balancer capacity units"),
+        "s3_storage_gb": (cost.s3_storage_gb, "GB stored across the S3 buckets (if any)"),
         "cloudwatch_free_tier": (cost.cloudwatch_free_tier,
                                  "3 dashboards and 10 alarms free for this account"),
     }

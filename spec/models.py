@@ -185,6 +185,17 @@ class App(_Model):
         default_factory=dict, description="Variables fetched at boot from SSM or Secrets Manager.")
 
 
+class Bucket(_Model):
+    """A private S3 bucket (backups, exports) the host may read and write."""
+
+    name: Annotated[str, _pattern(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]",
+                                  "bucket name suffix (2-32 chars: lowercase letters, digits,"
+                                  " '-')")] = Field(description="The bucket is named"
+                                                    " <environment name>-<name>.")
+    encrypted: bool = Field(default=True, description="Default encryption SSE-S3 (S0C-ENC-004).")
+    versioning: bool = Field(default=True, description="Keep every version of every object.")
+
+
 class Monitoring(_Model):
     cpu_alarm_percent: float = Field(default=80, gt=0, le=100)
     notify: list[Email] = Field(default_factory=list, description="Emails subscribed to alarms.")
@@ -228,6 +239,8 @@ class CostAssumptions(_Model):
                                          " gateway(s) a month: packages, images, market data.")
     alb_lcus: float = Field(default=1, ge=0, description="Average load balancer capacity units"
                             " (1 LCU = 25 new conn/s, 3,000 active conn, 1 GB/h).")
+    s3_storage_gb: float = Field(default=50, ge=0, description="GB stored across the buckets"
+                                 " (every kept version counts).")
     cloudwatch_free_tier: bool = Field(default=True, description="The account's free 3 dashboards"
                                        " and 10 alarms are not used by anything else.")
 
@@ -250,6 +263,7 @@ class Spec(_Model):
     compute: Compute
     load_balancer: LoadBalancer
     apps: list[App] = Field(min_length=1, max_length=12)
+    buckets: list[Bucket] = Field(default_factory=list, max_length=10)
     monitoring: Monitoring = Field(default_factory=Monitoring)
     policies: Policies = Field(default_factory=Policies)
     cost: CostAssumptions = Field(default_factory=CostAssumptions)

@@ -91,6 +91,10 @@ def valid_specs(draw: st.DrawFn, templates: bool = False) -> dict:
         "env": draw(st.dictionaries(st.from_regex(r"X_[A-Z0-9_]{1,8}", fullmatch=True),
                                     nasty_text(0, 20, templates=templates), max_size=2)),
     } for i, name in enumerate(names)]
+    data["buckets"] = [{"name": name, "encrypted": draw(st.booleans()),
+                        "versioning": draw(st.booleans())}
+                       for name in draw(st.lists(st.sampled_from(["backups", "exports", "logs"]),
+                                                 max_size=2, unique=True))]
     data["monitoring"] = {"cpu_alarm_percent": draw(st.integers(10, 100)),
                           "notify": draw(st.lists(st.just("ops@example.com"), max_size=1))}
     return data

@@ -75,6 +75,7 @@ KEY_PROPS: dict[str, dict[str, tuple[str, str, str]]] = {
     "budget": {"limit": ("limit_amount", "Budget.BudgetLimit.Amount",
                          "Budget.BudgetLimit.Amount")},
     "key_pair": {"name": ("key_name", "KeyName", "KeyName")},
+    "bucket": {"name": ("bucket", "BucketName", "Bucket")},
 }
 _APP_DB = re.compile(r"# ([a-z0-9-]+): Redis DB \d+.*?env_line REDIS_DB '?(\d+)'?", re.S)
 
@@ -187,6 +188,15 @@ def assert_equivalent(data: dict) -> None:
         elif node.kind == "target_group_attachment":
             group = cfn_raw[node.props["target_group_arn"].node]
             assert node.props["port"] in [t["Port"] for t in group["Targets"]]
+        elif node.kind.startswith("bucket_"):
+            bucket = cfn_raw[node.props["bucket"].node]
+            folded = {"bucket_public_access_block": "PublicAccessBlockConfiguration",
+                      "bucket_encryption": "BucketEncryption",
+                      "bucket_versioning": "VersioningConfiguration"}[node.kind]
+            assert folded in bucket, (nid, folded)
+    for index, bucket in enumerate(data.get("buckets", [])):
+        properties = cfn_raw[f"bucket_{bucket['name']}"]
+        assert ("BucketEncryption" in properties) == bucket.get("encrypted", True), index
     # Each app on its own Redis DB, the same in all three boot scripts.
     spec_dbs = [(app["name"], str(app["redis_db"])) for app in data["apps"]]
     assert tf_dbs == cfn_dbs == b3_dbs == spec_dbs

@@ -53,6 +53,8 @@ compute:
         - s3:GetObject
         - s3:PutObject
       resources: ["arn:aws:s3:::smart-0dte-backups/*"]
+buckets:
+  - name: backups
 load_balancer: {domain: poc.example.com}
 apps:
   - name: smart-0dte
@@ -85,6 +87,8 @@ CASES: dict[str, list[tuple[str, list[tuple[str, str]], str]]] = {
                      "error")],
     "S0C-ENC-003": [(GOOD, [("volume_gb: 100", "volume_gb: 100\n  encrypted: false  #!")],
                      "error")],
+    "S0C-ENC-004": [(GOOD, [("  - name: backups\n", "  - name: backups\n"
+                             "  - name: exports\n    encrypted: false  #!\n")], "error")],
     "S0C-ENC-005": [(GOOD, [("transit_encryption: true", "transit_encryption: false  #!")],
                      "warning"),
                     (GOOD_LIVE, [("transit_encryption: true", "transit_encryption: false  #!")],

@@ -17,8 +17,6 @@ from s0c.spec.diagnostics import Severity
 from .specs import CASES, GOOD, GOOD_LIVE, TODAY, apply, marked_line
 
 RULES = registered_rules(make_plugin_manager())
-# Rules no spec can trigger: s0c's lowering never makes the thing they look for.
-GRAPH_ONLY = {"S0C-ENC-004"}
 
 
 def lint(text: str):
@@ -28,7 +26,7 @@ def lint(text: str):
 
 
 def test_every_rule_has_a_case():
-    assert set(RULES) - GRAPH_ONLY == set(CASES)
+    assert set(RULES) == set(CASES)
 
 
 def test_rule_metadata_is_complete():
@@ -97,13 +95,12 @@ def _graph(text: str):
     return result.spec, result.graph
 
 
-def test_bucket_encryption_rule_on_a_graph():
+def test_bucket_encryption_without_an_algorithm():
     spec, graph = _graph(GOOD)
-    graph.add(Node("backups", "bucket", {"bucket": "smart-0dte-backups"}, ("compute",)))
+    graph.nodes["bucket_backups_encryption"].props["rule"] = {}
     report = run(spec, graph, RULES, TODAY)
-    # Unencrypted, and (rightly) unpriced: s0c's table has no S3 prices.
-    assert [(d.code, d.resource) for d in report.findings] == [("S0C-COST-003", "backups"),
-                                                                ("S0C-ENC-004", "backups")]
+    assert [(d.code, d.resource) for d in report.findings] == [
+        ("S0C-ENC-004", "bucket_backups_encryption")]
 
 
 def test_graph_rules_see_what_no_spec_can_say():

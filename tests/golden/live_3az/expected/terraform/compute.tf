@@ -230,6 +230,7 @@ EOT
     aws_route.private_rt_c_nat_route,
     aws_iam_role_policy.host_secrets,
     aws_iam_role_policy_attachment.host_ssm,
+    aws_iam_role_policy.host_buckets,
   ]
 
   lifecycle {

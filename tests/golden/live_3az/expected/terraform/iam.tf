@@ -68,6 +68,29 @@ resource "aws_iam_role_policy" "host_secrets" {
   })
 }
 
+# spec: buckets
+resource "aws_iam_role_policy" "host_buckets" {
+  name = "read-write-buckets"
+  role = aws_iam_role.host_role.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ListBuckets"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [aws_s3_bucket.bucket_backups.arn]
+      },
+      {
+        Sid      = "ReadWriteObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = ["${aws_s3_bucket.bucket_backups.arn}/*"]
+      },
+    ]
+  })
+}
+
 # spec: compute
 resource "aws_iam_instance_profile" "host_profile" {
   name = "smart-0dte-live-host"
