@@ -80,6 +80,22 @@ def _name(tags: list[dict[str, str]] | None) -> str:
     return next((t["Value"] for t in tags or [] if t["Key"] == "Name"), "")
 
 
+def _bucket_encryption(s3, name: str) -> str | None:
+    try:
+        rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
+    except s3.exceptions.ClientError:
+        return None
+    return rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+
+
+def _public_access_blocked(s3, name: str) -> bool:
+    try:
+        block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    except s3.exceptions.ClientError:
+        return False
+    return all(block.values())
+
+
 def inventory(server: MotoServer) -> dict[str, list[Any]]:
     """type -> sorted identities of everything a deployment created (defaults excluded)."""
     ec2, out = server.client("ec2"), {}
@@ -158,6 +174,13 @@ def inventory(server: MotoServer) -> dict[str, list[Any]]:
     out["iam_instance_profile"] = [
         (p["InstanceProfileName"], tuple(r["RoleName"] for r in p["Roles"]))
         for p in iam.list_instance_profiles()["InstanceProfiles"]]
+
+    s3 = server.client("s3")
+    out["bucket"] = [(b["Name"], _bucket_encryption(s3, b["Name"]),
+                      s3.get_bucket_versioning(Bucket=b["Name"]).get("Status"),
+                      _public_access_blocked(s3, b["Name"]),
+                      _name(s3.get_bucket_tagging(Bucket=b["Name"])["TagSet"]))
+                     for b in s3.list_buckets()["Buckets"]]
 
     elb = server.client("elbv2")
     lbs = elb.describe_load_balancers()["LoadBalancers"]

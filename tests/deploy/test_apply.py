@@ -90,6 +90,32 @@ def test_apply_builds_the_poc_and_a_second_apply_creates_nothing(aws, plan_dir: 
     assert inventory(aws) == built
 
 
+def test_buckets_apply_private_encrypted_versioned_and_reapply_creates_nothing(
+        aws, tmp_path: Path) -> None:
+    text = POC.read_text() + ("\nbuckets:\n  - name: backups\n"
+                              "  - {name: exports, versioning: false}\n")
+    result = compile_spec("spec.yaml", "boto3", text=text, base_dir=str(POC.parent))
+    assert result.ok, result.diagnostics
+    directory = tmp_path / "plan"
+    directory.mkdir()
+    (directory / "plan.json").write_text(result.files["plan.json"])
+    first = runner(directory, aws).apply()
+    assert sorted(inventory(aws)["bucket"]) == [
+        ("smart-0dte-poc-backups", "AES256", "Enabled", True, "smart-0dte-poc-backups"),
+        ("smart-0dte-poc-exports", "AES256", None, True, "smart-0dte-poc-exports")]
+    assert ("smart-0dte-poc-host", "read-write-buckets") in inventory(aws)["iam_role_policy"]
+    second = runner(directory, aws).apply()
+    assert second["created"] == 0 and second["skipped"] == first["created"]
+    # Lost journal: the buckets are found again by name, not created twice.
+    built = inventory(aws)
+    (directory / "journal.json").unlink()
+    again = runner(directory, aws).apply()
+    assert again["adopted"] == sum(1 for s in load_plan(directory)["steps"] if "find" in s)
+    assert inventory(aws) == built
+    runner(directory, aws).destroy()
+    assert inventory(aws)["bucket"] == []
+
+
 def test_every_resource_is_found_again_without_the_journal(aws, plan_dir: Path) -> None:
     """Losing the journal (or being killed before writing it) duplicates nothing: each step
     either finds its resource by tag or name, or is an idempotent call."""
