@@ -23,7 +23,7 @@ def _plain() -> bool:
     return not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR"))
 
 
-def _line(item: Located, *, suppressed: bool = False) -> str:
+def finding_line(item: Located, *, suppressed: bool = False) -> str:
     tag = "" if item.severity is Severity.ERROR else f" [{item.severity.value}]"
     text = f"{item.file}:{item.line}:{item.column}: {item.code}{tag} {item.diagnostic.message}"
     if suppressed and item.suppression is not None:
@@ -47,15 +47,15 @@ def render_text(files: list[LintedFile], show_suppressed: bool) -> list[tuple[st
     out: list[tuple[str, str]] = []
     for linted in files:
         for item in linted.invalid:
-            out.append((styles[item.severity], _line(item)))
+            out.append((styles[item.severity], finding_line(item)))
         if linted.invalid:
             out.append(("bold red", f"{linted.file}: not linted (fix the errors above)"))
             continue
         for item in linted.findings + linted.notices:
-            out.append((styles[item.severity], _line(item)))
+            out.append((styles[item.severity], finding_line(item)))
         if show_suppressed:
             for item in linted.suppressed:
-                out.append(("dim", _line(item, suppressed=True)))
+                out.append(("dim", finding_line(item, suppressed=True)))
         out.append(("bold", _summary(linted)))
     return out
 

@@ -20,15 +20,19 @@ DATA_STORES = {"db_instance": ("vpc_security_group_ids", "db_subnet_group_name")
 
 def _public_subnets(ctx: Context) -> set[str]:
     """Subnets whose route table sends traffic to an internet gateway."""
-    igw_tables = {ctx.target(route.props.get("route_table_id")).id
-                  for route in ctx.nodes("route")
-                  if ctx.target(route.props.get("route_table_id")) is not None
-                  and (target := ctx.target(route.props.get("gateway_id"))) is not None
-                  and target.kind == "internet_gateway"}
-    return {ctx.target(assoc.props.get("subnet_id")).id for assoc in ctx.nodes("route_table_association")
-            if ctx.target(assoc.props.get("route_table_id")) is not None
-            and ctx.target(assoc.props.get("route_table_id")).id in igw_tables
-            and ctx.target(assoc.props.get("subnet_id")) is not None}
+    igw_tables = set()
+    for route in ctx.nodes("route"):
+        table, gateway = ctx.target(route.props.get("route_table_id")), \
+            ctx.target(route.props.get("gateway_id"))
+        if table is not None and gateway is not None and gateway.kind == "internet_gateway":
+            igw_tables.add(table.id)
+    public = set()
+    for association in ctx.nodes("route_table_association"):
+        table, subnet = ctx.target(association.props.get("route_table_id")), \
+            ctx.target(association.props.get("subnet_id"))
+        if table is not None and subnet is not None and table.id in igw_tables:
+            public.add(subnet.id)
+    return public
 
 
 def _private(cidr: str) -> bool:
