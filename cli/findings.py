@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from s0c.compiler.pipeline import Result
 from s0c.policies.engine import SEVERITY_RANK
 from s0c.spec.diagnostics import Diagnostic, Severity, dotted
+from s0c.spec.loader import SourceMap
 from s0c.spec.models import Suppression
+
+if TYPE_CHECKING:
+    from s0c.compiler.pipeline import Result
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,20 @@ class Located:
     column: int
     diagnostic: Diagnostic
     suppression: Suppression | None = None
+
+    @classmethod
+    def at(cls, source: SourceMap, diagnostic: Diagnostic,
+           suppression: Suppression | None = None) -> "Located":
+        pos = diagnostic.position or source.locate(diagnostic.path, on_key=diagnostic.on_key)
+        return cls(source.file, pos.line, pos.col, diagnostic, suppression)
+
+    def text(self, *, suppressed: bool = False) -> str:
+        """``file:line:col: CODE message``, with ``[severity]`` unless it is an error."""
+        tag = "" if self.severity is Severity.ERROR else f" [{self.severity.value}]"
+        out = f"{self.file}:{self.line}:{self.column}: {self.code}{tag} {self.diagnostic.message}"
+        if suppressed and self.suppression is not None:
+            out += f" (suppressed: {self.suppression.reason})"
+        return out
 
     @property
     def code(self) -> str:
@@ -52,12 +70,11 @@ class LintedFile:
                 if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]]
 
 
-def locate(result: Result) -> LintedFile:
+def locate(result: "Result") -> LintedFile:
     source = result.source
 
     def at(diagnostic: Diagnostic, suppression: Suppression | None = None) -> Located:
-        pos = diagnostic.position or source.locate(diagnostic.path, on_key=diagnostic.on_key)
-        return Located(source.file, pos.line, pos.col, diagnostic, suppression)
+        return Located.at(source, diagnostic, suppression)
 
     linted = LintedFile(source.file)
     linted.invalid = sorted((at(d) for d in result.diagnostics), key=Located.sort_key)

@@ -8,7 +8,6 @@ from s0c.policies.rule import Rule
 from s0c.spec.diagnostics import Severity
 
 from .findings import LintedFile, Located
-from .lint import finding_line
 
 
 def _case(suite: ET.Element, file: str, name: str) -> ET.Element:
@@ -24,7 +23,7 @@ def render_junit(files: list[LintedFile], rules: dict[str, Rule], threshold: Sev
         if linted.invalid:
             case = _case(suite, linted.file, "valid spec")
             error = ET.SubElement(case, "error", {"message": "the spec is not valid; not linted"})
-            error.text = "\n".join(finding_line(item) for item in linted.invalid)
+            error.text = "\n".join(item.text() for item in linted.invalid)
             counts["tests"] += 1
             counts["errors"] += 1
         else:
@@ -34,19 +33,19 @@ def render_junit(files: list[LintedFile], rules: dict[str, Rule], threshold: Sev
             hidden: dict[str, list[Located]] = {}
             for item in linted.suppressed:
                 hidden.setdefault(item.code, []).append(item)
+            failing = linted.failing(threshold)
             for rule_id in sorted(set(rules) | set(by_rule)):
                 title = rules[rule_id].title if rule_id in rules else rule_id
                 case = _case(suite, linted.file, f"{rule_id} {title}")
                 counts["tests"] += 1
                 found = by_rule.get(rule_id, [])
-                failing = linted.failing(threshold)
                 failed = [item for item in found if item in failing]
                 if failed:
                     worst = "error" if any(i.severity is Severity.ERROR for i in failed) \
                         else "warning"
                     failure = ET.SubElement(case, "failure", {
                         "type": worst, "message": failed[0].diagnostic.message})
-                    failure.text = "\n".join(finding_line(item) for item in failed)
+                    failure.text = "\n".join(item.text() for item in failed)
                     counts["failures"] += 1
                 elif rule_id in hidden and not found:
                     reason = hidden[rule_id][0].suppression.reason
@@ -54,7 +53,7 @@ def render_junit(files: list[LintedFile], rules: dict[str, Rule], threshold: Sev
                     counts["skipped"] += 1
                 if found and not failed:
                     out = ET.SubElement(case, "system-out")
-                    out.text = "\n".join(finding_line(item) for item in found)
+                    out.text = "\n".join(item.text() for item in found)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -11,7 +11,7 @@ import click
 
 from s0c.spec.diagnostics import Severity
 
-from .findings import LintedFile, Located
+from .findings import LintedFile
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -21,14 +21,6 @@ def _plain() -> bool:
     if os.environ.get("NO_COLOR"):
         return True
     return not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR"))
-
-
-def finding_line(item: Located, *, suppressed: bool = False) -> str:
-    tag = "" if item.severity is Severity.ERROR else f" [{item.severity.value}]"
-    text = f"{item.file}:{item.line}:{item.column}: {item.code}{tag} {item.diagnostic.message}"
-    if suppressed and item.suppression is not None:
-        text += f" (suppressed: {item.suppression.reason})"
-    return text
 
 
 def _summary(linted: LintedFile) -> str:
@@ -47,15 +39,15 @@ def render_text(files: list[LintedFile], show_suppressed: bool) -> list[tuple[st
     out: list[tuple[str, str]] = []
     for linted in files:
         for item in linted.invalid:
-            out.append((styles[item.severity], finding_line(item)))
+            out.append((styles[item.severity], item.text()))
         if linted.invalid:
             out.append(("bold red", f"{linted.file}: not linted (fix the errors above)"))
             continue
         for item in linted.findings + linted.notices:
-            out.append((styles[item.severity], finding_line(item)))
+            out.append((styles[item.severity], item.text()))
         if show_suppressed:
             for item in linted.suppressed:
-                out.append(("dim", finding_line(item, suppressed=True)))
+                out.append(("dim", item.text(suppressed=True)))
         out.append(("bold", _summary(linted)))
     return out
 

@@ -22,14 +22,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[str]:
-    rows = []
-    for source, diag in items:
-        pos = diag.position or source.locate(diag.path, on_key=diag.on_key)
-        rows.append((source.file, pos.line, pos.col, diag.code, diag.message, diag.severity.value))
-    rows.sort()
-    return [f"{file}:{line}:{col}: {code} {message}" if severity == "error"
-            else f"{file}:{line}:{col}: {code} [{severity}] {message}"
-            for file, line, col, code, message, severity in rows]
+    from .findings import Located
+
+    located = sorted((Located.at(source, diag) for source, diag in items), key=Located.sort_key)
+    return [item.text() for item in located]
 
 
 def _size(graph) -> str:
