@@ -131,15 +131,13 @@ class _Pricer:
 
     def nat_gateway(self, node: Node) -> None:
         self.add(node, "NAT gateway", "nat_gateway", "hour", 1, "gateway")
-        gateways = len([n for n in self.graph.nodes.values() if n.kind == "nat_gateway"])
-        gb = self.spec.cost.nat_data_gb_per_month / gateways
+        gb = self.spec.cost.nat_data_gb_per_month / len(self.by_kind["nat_gateway"])
         if gb:
             self.add(node, f"NAT data processing, {gb:g} GB (assumed)", "nat_gateway", "gb", gb,
                      "GB", ("cost", "nat_data_gb_per_month"), hourly=False, month_rate=False)
 
     def bucket(self, node: Node) -> None:
-        buckets = len([n for n in self.graph.nodes.values() if n.kind == "bucket"])
-        gb = self.spec.cost.s3_storage_gb / buckets
+        gb = self.spec.cost.s3_storage_gb / len(self.by_kind["bucket"])
         if gb:
             self.add(node, f"S3 Standard storage, {gb:g} GB (assumed)", "s3_storage",
                      "standard", gb, "GB", ("cost", "s3_storage_gb"), hourly=False)
@@ -166,35 +164,40 @@ class _Pricer:
         if self.spec.cost.cloudwatch_free_tier:
             allowance = self.table.get("cloudwatch", self.region, free_key)
             free = int(allowance.usd) if allowance else 0
-        for index, node in enumerate(sorted(nodes, key=lambda n: n.id)):
+        for index, node in enumerate(nodes):
             if index < free:
                 self.result.free.append(f"{node.id} ({what} within the free tier)")
             else:
                 self.add(node, f"CloudWatch {what}", "cloudwatch", key, 1, what, hourly=False)
 
     def run(self, graph: Graph) -> Estimate:
-        self.graph = graph
         if self.region not in self.table.regions:
             self.result.unpriced.append(Unpriced(
                 None, f"s0c's price table has no prices for {self.region} (it has"
                 f" {', '.join(self.table.regions)})", ("region",)))
             return self.result
-        by_kind: dict[str, list[Node]] = {}
-        for node in sorted(graph.nodes.values(), key=lambda n: n.id):
-            by_kind.setdefault(node.kind, []).append(node)
-            handler = getattr(self, node.kind, None)
+        nodes = sorted(graph.nodes.values(), key=lambda n: n.id)
+        self.by_kind: dict[str, list[Node]] = {}
+        for node in nodes:
+            self.by_kind.setdefault(node.kind, []).append(node)
+        priced = {"instance": self.instance, "db_instance": self.db_instance,
+                  "cache_replication_group": self.cache_replication_group,
+                  "nat_gateway": self.nat_gateway, "bucket": self.bucket, "eip": self.eip,
+                  "load_balancer": self.load_balancer}
+        for node in nodes:
             if node.kind in ("dashboard", "metric_alarm"):
-                continue
-            if handler is not None:
-                handler(node)
+                continue  # priced together below: the free tier counts them per account
+            if node.kind in priced:
+                priced[node.kind](node)
             elif node.kind in FREE:
                 self.result.free.append(node.id)
             else:
                 self.result.unpriced.append(Unpriced(
                     node.id, f"s0c does not know how to price {node.kind} ({node.id})",
                     tuple(node.origin)))
-        self.monitoring(by_kind.get("dashboard", []), "dashboard", "free_dashboards", "dashboard")
-        self.monitoring(by_kind.get("metric_alarm", []), "alarm", "free_alarms", "alarm")
+        self.monitoring(self.by_kind.get("dashboard", []), "dashboard", "free_dashboards",
+                        "dashboard")
+        self.monitoring(self.by_kind.get("metric_alarm", []), "alarm", "free_alarms", "alarm")
         return self.result
 
 
