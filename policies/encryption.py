@@ -52,14 +52,15 @@ def ebs_encrypted(ctx: Context):
       """Backups and exports in S3 must be encrypted at rest like the database they come from.""",
       "Set encrypted: true on the bucket (the default).", "encryption")
 def bucket_encrypted(ctx: Context):
+    encrypted = set()
     for node in ctx.nodes("bucket_encryption"):
-        rules = node.props.get("rule") or {}
-        default = rules.get("apply_server_side_encryption_by_default") or {}
+        bucket = ctx.target(node.props.get("bucket"))
+        if bucket is not None:
+            encrypted.add(bucket.id)
+        default = (node.props.get("rule") or {}).get("apply_server_side_encryption_by_default") or {}
         if default.get("sse_algorithm") not in ("AES256", "aws:kms", "aws:kms:dsse"):
             yield bucket_encrypted.finding("bucket encryption has no algorithm",
                                            ctx.origin(node, "encrypted"), resource=node.id)
-    encrypted = {ctx.target(node.props.get("bucket")).id for node in ctx.nodes("bucket_encryption")
-                 if ctx.target(node.props.get("bucket")) is not None}
     for node in ctx.nodes("bucket"):
         if node.id not in encrypted:
             yield bucket_encrypted.finding(f"bucket {node.props.get('bucket')} is not encrypted",
