@@ -18,7 +18,7 @@ import jmespath
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from .plan_values import JOIN, marker, refs
+from s0c.runner.plan_values import JOIN, marker, refs
 
 _PLACEHOLDERS = {"string": "s0c-placeholder", "integer": 1, "long": 1, "boolean": True,
                  "double": 1.0, "float": 1.0, "blob": b"s0c", "timestamp": "2020-01-01"}

@@ -1,7 +1,8 @@
 """Terraform backend: the resource graph as readable HCL, one file per concern.
 
-Translation only: kind -> resource type (the shared table in ``compiler/kinds.py``), references
--> Terraform expressions, nested mappings -> blocks where the provider schema says so.
+Translation only: kind -> resource type (from the catalogue, ``s0c.catalogue``), references
+-> Terraform expressions, nested mappings -> blocks where the provider schema says so. The graph
+already uses the provider's argument names, so no kind needs an override here.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from s0c.compiler.graph import Graph, Input, Json, Node, Ref, Template
-from s0c.compiler.hookspecs import hookimpl
-from s0c.compiler.kinds import KINDS
+from s0c.plugins.hookspecs import hookimpl
+from s0c.catalogue import KINDS
 from s0c.spec.diagnostics import Diagnostic, error
 
 from . import hcl

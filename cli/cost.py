@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from .common import EXIT_BAD_INPUT, report
+
 
 @click.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
@@ -21,10 +23,9 @@ def cost(spec: str, fmt: str) -> None:
     from s0c.cost import render
     from s0c.cost.estimate import estimate
 
-    from .main import EXIT_BAD_INPUT, _report
 
     result = build_graph(spec)
-    _report(result.source, result.diagnostics)
+    report(result.source, result.diagnostics)
     if not result.ok or result.spec is None or result.graph is None:
         sys.exit(EXIT_BAD_INPUT)
     found = estimate(result.spec, result.graph)

@@ -14,7 +14,9 @@ from typing import Iterator
 
 import click
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from .common import EXIT_BAD_INPUT as EXIT_USAGE
+from .common import EXIT_FINDINGS as EXIT_FAILED  # a step failed: the journal says which
+from .common import EXIT_OK
 LIVE = "live"
 
 
@@ -25,7 +27,7 @@ def _console():
 
 
 def _open(directory: str, region: str | None):
-    from s0c.backends.boto3_apply import Journal, PlanError, load_plan
+    from s0c.runner.apply import Journal, PlanError, load_plan
 
     try:
         plan = load_plan(directory)
@@ -82,7 +84,7 @@ def _describe(step: dict) -> str:
 def apply(directory: str, endpoint_url: str | None, region: str | None, dry_run: bool,
           confirm_live: bool) -> None:
     """Run the boto3 plan in DIRECTORY; safe to re-run and to resume after an interruption."""
-    from s0c.backends.boto3_apply import Event, PlanError, Runner, StepFailed
+    from s0c.runner.apply import Event, PlanError, Runner, StepFailed
 
     plan, journal, region = _open(directory, region)
     if not dry_run:  # a dry run calls nothing: no need to confirm
@@ -152,7 +154,7 @@ def apply(directory: str, endpoint_url: str | None, region: str | None, dry_run:
 def destroy(directory: str, endpoint_url: str | None, region: str | None, yes: bool,
             confirm_live: bool) -> None:
     """Delete what the journal in DIRECTORY records, newest first; keeps final snapshots."""
-    from s0c.backends.boto3_apply import Event, Runner, StepFailed
+    from s0c.runner.apply import Event, Runner, StepFailed
 
     plan, journal, region = _open(directory, region)
     recorded = [s for s in plan["steps"] if s["id"] in journal.steps]

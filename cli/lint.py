@@ -11,6 +11,7 @@ import click
 
 from s0c.spec.diagnostics import Severity
 
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, plugin_manager
 from .findings import LintedFile
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -87,9 +88,8 @@ def lint(specs: tuple[str, ...], fmt: str, fail_on: str, output: str | None,
     from s0c.policies.engine import registered_rules
 
     from .findings import locate
-    from .main import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, _plugin_manager
 
-    pm = _plugin_manager()
+    pm = plugin_manager()
     today = datetime.date.today()
     files = [locate(lint_spec(path, today=today, pm=pm)) for path in specs]
     threshold = Severity(fail_on)
@@ -137,9 +137,8 @@ def rules(fmt: str) -> None:
     and remediation)."""
     from s0c.policies.engine import registered_rules
 
-    from .main import _plugin_manager
 
-    found = registered_rules(_plugin_manager())
+    found = registered_rules(plugin_manager())
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "title": r.title,
                                 "rationale": r.rationale, "remediation": r.remediation,

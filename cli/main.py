@@ -1,7 +1,4 @@
-"""s0c command line.
-
-Exit codes: 0 ok; 1 findings; 2 bad input or usage; 3 internal error (a bug: please report it).
-"""
+"""s0c command line: the group and its compile-side commands (exit codes: :mod:`.common`)."""
 
 from __future__ import annotations
 
@@ -11,41 +8,18 @@ import os
 import sys
 import time
 import traceback
-from typing import Iterable
-
 import click
 
-from s0c.spec.diagnostics import Diagnostic
-from s0c.spec.loader import SourceMap
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[str]:
-    from .findings import Located
-
-    located = sorted((Located.at(source, diag) for source, diag in items), key=Located.sort_key)
-    return [item.text() for item in located]
+from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, plugin_manager,
+                     report)
+from .cost import cost
+from .deploy import apply, destroy
+from .lint import lint, rules
 
 
 def _size(graph) -> str:
     resources, lookups = graph.counts()
     return f"{resources} resources, {lookups} lookups"
-
-
-def _report(source: SourceMap, diagnostics: list[Diagnostic]) -> None:
-    for line in format_diagnostics((source, d) for d in diagnostics):
-        click.echo(line, err=True)
-
-
-def _plugin_manager():
-    from s0c.compiler.plugins import PluginError, make_plugin_manager
-
-    try:
-        return make_plugin_manager()
-    except PluginError as exc:
-        click.echo(f"s0c: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,7 +37,7 @@ def validate(specs: tuple[str, ...]) -> None:
     failed = False
     for path in specs:
         result = build_graph(path)
-        _report(result.source, result.diagnostics)
+        report(result.source, result.diagnostics)
         if result.ok and result.graph is not None:
             click.echo(f"{path}: ok ({_size(result.graph)})")
         else:
@@ -91,12 +65,12 @@ def compile_command(spec: str, backend: str, output: str | None, no_policy: bool
 
     started = time.perf_counter()
     try:
-        result = compile_spec(spec, backend, pm=_plugin_manager(),
+        result = compile_spec(spec, backend, pm=plugin_manager(),
                               policies_as_of=datetime.date.today(), enforce=not no_policy)
     except UnknownBackend as exc:
         raise click.BadParameter(str(exc), param_hint="'--backend'") from None
     findings = result.report.findings if result.report else []
-    _report(result.source, result.diagnostics + findings)
+    report(result.source, result.diagnostics + findings)
     if not result.ok or result.graph is None:
         sys.exit(EXIT_BAD_INPUT)
     blocking = [d for d in findings if d.is_error]
@@ -132,17 +106,13 @@ def schema() -> None:
 @cli.command(name="backends")
 def list_backends() -> None:
     """List installed backends."""
-    from s0c.compiler.plugins import backends as registered
+    from s0c.plugins.manager import backends as registered
 
-    for name, backend in registered(_plugin_manager()).items():
+    for name, backend in registered(plugin_manager()).items():
         click.echo(f"{name}\t{backend.description}")
 
 
 # Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time).
-from .cost import cost  # noqa: E402
-from .deploy import apply, destroy  # noqa: E402
-from .lint import lint, rules  # noqa: E402
-
 for command in (apply, destroy, lint, rules, cost):
     cli.add_command(command)
 

@@ -91,7 +91,7 @@ class Graph:
 
     def counts(self) -> tuple[int, int]:
         """(resources, lookups): lookups are read-only data sources, not resources."""
-        from .kinds import KINDS
+        from s0c.catalogue import KINDS
 
         lookups = sum(1 for node in self.nodes.values() if KINDS[node.kind].lookup)
         return len(self.nodes) - lookups, lookups
@@ -131,7 +131,7 @@ class Graph:
 
     def check(self) -> list[Diagnostic]:
         """Every reference resolves to a node and to an attribute that node's kind exports."""
-        from .kinds import KINDS
+        from s0c.catalogue import KINDS
 
         out: list[Diagnostic] = []
         for node in self.nodes.values():
@@ -155,7 +155,7 @@ class Graph:
         return out
 
     def _check_ref(self, where: str, ref: Ref, origin: SpecPath) -> list[Diagnostic]:
-        from .kinds import KINDS
+        from s0c.catalogue import KINDS
 
         target = self.nodes.get(ref.node)
         if target is None:

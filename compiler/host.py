@@ -8,8 +8,6 @@ from .network import egress_route_ids
 from .storage import lower_buckets
 from .userdata import USER_DATA_LIMIT, approximate_size, render_user_data
 
-# Amazon Linux 2023's root device: CloudFormation and the EC2 API need it to size the root volume.
-ROOT_DEVICE = "/dev/xvda"
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 ARM_FAMILIES = ("a1", "c6g", "c7g", "c8g", "m6g", "m7g", "m8g", "r6g", "r7g", "r8g", "t4g", "x2g",
                 "im4g", "is4g", "g5g", "c6gd", "c6gn", "m6gd", "r6gd", "c7gd", "c7gn", "m7gd", "r7gd")

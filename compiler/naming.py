@@ -10,7 +10,7 @@ from typing import Any
 from s0c.spec.models import Spec
 
 from .graph import Graph, Node
-from .kinds import KINDS
+from s0c.catalogue import KINDS
 
 
 def aws_name(*parts: str, max_len: int = 63) -> str:

@@ -16,7 +16,7 @@ from s0c.spec.validate import validate
 
 from .graph import Graph
 from .lower import lower
-from .plugins import backends, make_plugin_manager
+from s0c.plugins.manager import backends, make_plugin_manager
 
 if TYPE_CHECKING:
     from s0c.policies.engine import Report

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from s0c.catalogue import KINDS
+from s0c.catalogue.model import NO_CHARGE, USAGE, Usage
 from s0c.compiler.graph import Graph, Node
 from s0c.spec.diagnostics import SpecPath
 from s0c.spec.models import Spec
 
 from .prices import Price, PriceTable, load
 
-# Kinds AWS does not charge for (or whose charge is usage the spec cannot know).
-FREE = {
-    "vpc", "subnet", "internet_gateway", "route_table", "route", "route_table_association",
-    "security_group", "security_group_ingress", "security_group_egress", "db_subnet_group",
-    "cache_subnet_group", "iam_role", "iam_role_policy", "iam_role_policy_attachment",
-    "iam_instance_profile", "key_pair", "target_group", "target_group_attachment", "listener",
-    "listener_rule", "certificate", "certificate_validation", "sns_topic", "sns_subscription",
-    "budget", "availability_zones", "ssm_parameter", "caller_identity",
-    "bucket_public_access_block", "bucket_encryption", "bucket_versioning",
-}
+# The catalogue's price keys -> the _Pricer method that prices one node of it.
+PRICED = {"ec2_instance": "instance", "rds_instance": "db_instance",
+          "elasticache_node": "cache_replication_group", "nat_gateway": "nat_gateway",
+          "s3_storage": "bucket", "public_ipv4": "eip", "load_balancer": "load_balancer"}
+# Priced per account: the free tier counts them across the account -> (table key, free key, what)
+PER_ACCOUNT = {"cloudwatch_dashboard": ("dashboard", "free_dashboards", "dashboard"),
+               "cloudwatch_alarm": ("alarm", "free_alarms", "alarm")}
 
 
 @dataclass(frozen=True)
@@ -144,6 +143,14 @@ class _Pricer:
         else:
             self.result.free.append(f"{node.id} (empty)")
 
+    def usage(self, node: Node, usage: Usage) -> None:
+        amount = getattr(self.spec.cost, usage.assumption) / len(self.by_kind[node.kind])
+        if amount:
+            self.add(node, f"{usage.what}, {amount:g} GB (assumed)", usage.category, usage.key,
+                     amount, "GB", ("cost", usage.assumption), hourly=False, month_rate=False)
+        else:
+            self.result.free.append(f"{node.id} (no {usage.what.lower()} assumed)")
+
     def eip(self, node: Node) -> None:
         self.add(node, "Public IPv4 address (Elastic IP)", "public_ipv4", "hour", 1, "address")
 
@@ -178,26 +185,26 @@ class _Pricer:
             return self.result
         nodes = sorted(graph.nodes.values(), key=lambda n: n.id)
         self.by_kind: dict[str, list[Node]] = {}
+        by_price: dict[str, list[Node]] = {}
         for node in nodes:
             self.by_kind.setdefault(node.kind, []).append(node)
-        priced = {"instance": self.instance, "db_instance": self.db_instance,
-                  "cache_replication_group": self.cache_replication_group,
-                  "nat_gateway": self.nat_gateway, "bucket": self.bucket, "eip": self.eip,
-                  "load_balancer": self.load_balancer}
+            by_price.setdefault(KINDS[node.kind].price, []).append(node)
         for node in nodes:
-            if node.kind in ("dashboard", "metric_alarm"):
-                continue  # priced together below: the free tier counts them per account
-            if node.kind in priced:
-                priced[node.kind](node)
-            elif node.kind in FREE:
+            key = KINDS[node.kind].price
+            if key in PER_ACCOUNT:
+                continue
+            if key in PRICED:
+                getattr(self, PRICED[key])(node)
+            elif key == USAGE and KINDS[node.kind].usage is not None:
+                self.usage(node, KINDS[node.kind].usage)
+            elif key == NO_CHARGE:
                 self.result.free.append(node.id)
             else:
                 self.result.unpriced.append(Unpriced(
-                    node.id, f"s0c does not know how to price {node.kind} ({node.id})",
-                    tuple(node.origin)))
-        self.monitoring(self.by_kind.get("dashboard", []), "dashboard", "free_dashboards",
-                        "dashboard")
-        self.monitoring(self.by_kind.get("metric_alarm", []), "alarm", "free_alarms", "alarm")
+                    node.id, f"s0c does not know how to price {node.kind} ({node.id}):"
+                    f" no pricing for {key!r}", tuple(node.origin)))
+        for key, (table_key, free_key, what) in PER_ACCOUNT.items():
+            self.monitoring(by_price.get(key, []), table_key, free_key, what)
         return self.result
 
 
@@ -209,15 +216,10 @@ def _money(usd: float) -> str:
 def estimate(spec: Spec, graph: Graph, table: PriceTable | None = None) -> Estimate:
     table = table or load()
     result = _Pricer(spec, table).run(graph)
-    cost = spec.cost
-    result.assumptions = {
-        "hours_per_month": (table.hours_per_month, "hours in a billed month"),
-        "nat_data_gb_per_month": (cost.nat_data_gb_per_month,
-                                  "GB processed by the NAT gateway(s) a month"),
-        "alb_lcus": (cost.alb_lcus, "average load balancer capacity units"),
-        "s3_storage_gb": (cost.s3_storage_gb, "GB stored across the S3 buckets (if any)"),
-        "cloudwatch_free_tier": (cost.cloudwatch_free_tier,
-                                 "3 dashboards and 10 alarms free for this account"),
-    }
+    # Every assumption the spec's `cost:` section takes, with what it means (its field's text).
+    result.assumptions = {"hours_per_month": (table.hours_per_month, "hours in a billed month")}
+    for name, definition in type(spec.cost).model_fields.items():
+        result.assumptions[name] = (getattr(spec.cost, name),
+                                    (definition.description or name).rstrip("."))
     result.sources = table.sources()
     return result

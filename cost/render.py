@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from s0c.compiler.kinds import KINDS
+from s0c.catalogue import KINDS
 
 from .estimate import Estimate, LineItem
 

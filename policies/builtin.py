@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from s0c.compiler.hookspecs import hookimpl
+from s0c.plugins.hookspecs import hookimpl
 
 from . import apps, cost, encryption, iam, live, network, ssh, suppressions, tags
 from .rule import Rule

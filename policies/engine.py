@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pluggy
 
 from s0c.compiler.graph import Graph
-from s0c.compiler.plugins import PluginError
+from s0c.plugins.manager import PluginError
 from s0c.spec.diagnostics import Diagnostic, Severity, SpecPath, dotted
 from s0c.spec.models import Spec, Suppression
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def kinds_terraform_types() -> list[str]:
-    from s0c.compiler.kinds import KINDS  # run from the project's venv (pip install -e .)
+    from s0c.catalogue import KINDS  # run from the project's venv (pip install -e .)
 
     return sorted(k.terraform for k in KINDS.values() if not k.lookup)
 

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from s0c.cli.main import cli
 from s0c.compiler.pipeline import lint_spec
-from s0c.compiler.plugins import make_plugin_manager
+from s0c.plugins.manager import make_plugin_manager
 from tests.policies.specs import GOOD, TODAY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 Each backend's output is read back as its consumer would read it (python-hcl2, cfn-lint's
 template decoder, the plan's JSON), mapped to kinds through the one table every backend uses
-(``compiler/kinds.py``), and compared by logical id, with the key properties of each kind.
+(``s0c.catalogue``), and compared by logical id, with the key properties of each kind.
 """
 
 from __future__ import annotations
@@ -14,43 +14,40 @@ from typing import Any
 import jmespath
 from hypothesis import Phase, given, settings
 
-from s0c.compiler.kinds import KINDS, by_cloudformation_type, by_terraform_type
+from s0c.catalogue import KINDS, by_cloudformation_type, by_terraform_type
+from s0c.catalogue.model import CfnFold, CfnResource
 from s0c.compiler.naming import logical_ids
 from tests import tfcheck
 from tests.specs import compile_data, poc_data
 from tests.strategies import valid_specs
 
-_PORTS = {"from": ("from_port", "FromPort", "IpPermissions[0].FromPort"),
-          "to": ("to_port", "ToPort", "IpPermissions[0].ToPort"),
-          "protocol": ("ip_protocol", "IpProtocol", "IpPermissions[0].IpProtocol"),
-          "cidr": ("cidr_ipv4", "CidrIp", "IpPermissions[0].IpRanges[0].CidrIp")}
-# kind -> property -> (Terraform path, CloudFormation path, boto3 params path), as JMESPath.
-KEY_PROPS: dict[str, dict[str, tuple[str, str, str]]] = {
-    "vpc": {"cidr": ("cidr_block", "CidrBlock", "CidrBlock")},
-    "subnet": {"cidr": ("cidr_block", "CidrBlock", "CidrBlock")},
-    "security_group": {"name": ("name", "GroupName", "GroupName")},
-    "security_group_ingress": _PORTS,
-    "security_group_egress": _PORTS,
-    "db_instance": {
-        "class": ("instance_class", "DBInstanceClass", "DBInstanceClass"),
-        "engine": ("engine", "Engine", "Engine"),
-        "version": ("engine_version", "EngineVersion", "EngineVersion"),
-        "encrypted": ("storage_encrypted", "StorageEncrypted", "StorageEncrypted"),
-        "storage": ("allocated_storage", "AllocatedStorage", "AllocatedStorage"),
-        "multi_az": ("multi_az", "MultiAZ", "MultiAZ"),
-        "public": ("publicly_accessible", "PubliclyAccessible", "PubliclyAccessible"),
-        "managed_password": ("manage_master_user_password", "ManageMasterUserPassword",
-                             "ManageMasterUserPassword"),
-        "deletion_protection": ("deletion_protection", "DeletionProtection",
-                                "DeletionProtection")},
-    "cache_replication_group": {
-        "node_type": ("node_type", "CacheNodeType", "CacheNodeType"),
-        "version": ("engine_version", "EngineVersion", "EngineVersion"),
-        "nodes": ("num_cache_clusters", "NumCacheClusters", "NumCacheClusters"),
-        "at_rest": ("at_rest_encryption_enabled", "AtRestEncryptionEnabled",
-                    "AtRestEncryptionEnabled"),
-        "in_transit": ("transit_encryption_enabled", "TransitEncryptionEnabled",
-                       "TransitEncryptionEnabled")},
+# kind -> graph attributes compared across backends. Plain fields are located through the
+# catalogue's spellings (one table for all backends); the shapes a catalogue function builds are
+# located by the explicit paths below, as (Terraform, CloudFormation, boto3 params) JMESPath.
+KEY_ATTRS: dict[str, tuple[str, ...]] = {
+    "vpc": ("cidr_block",),
+    "subnet": ("cidr_block",),
+    "security_group": ("name",),
+    "db_instance": ("instance_class", "engine", "engine_version", "storage_encrypted",
+                    "allocated_storage", "multi_az", "publicly_accessible",
+                    "manage_master_user_password", "deletion_protection"),
+    "cache_replication_group": ("node_type", "engine_version", "num_cache_clusters",
+                                "at_rest_encryption_enabled", "transit_encryption_enabled"),
+    "load_balancer": ("name",),
+    "target_group": ("port", "protocol"),
+    "listener": ("port", "protocol"),
+    "listener_rule": ("priority",),
+    "metric_alarm": ("metric_name", "threshold"),
+    "key_pair": ("key_name",),
+    "bucket": ("bucket",),
+}
+_RULE_SHAPES = {"from": ("from_port", "FromPort", "IpPermissions[0].FromPort"),
+                "to": ("to_port", "ToPort", "IpPermissions[0].ToPort"),
+                "protocol": ("ip_protocol", "IpProtocol", "IpPermissions[0].IpProtocol"),
+                "cidr": ("cidr_ipv4", "CidrIp", "IpPermissions[0].IpRanges[0].CidrIp")}
+SHAPES: dict[str, dict[str, tuple[str, str, str]]] = {
+    "security_group_ingress": _RULE_SHAPES,
+    "security_group_egress": _RULE_SHAPES,
     "instance": {
         "type": ("instance_type", "InstanceType", "InstanceType"),
         "volume": ("root_block_device[0].volume_size", "BlockDeviceMappings[0].Ebs.VolumeSize",
@@ -60,24 +57,29 @@ KEY_PROPS: dict[str, dict[str, tuple[str, str, str]]] = {
                              "BlockDeviceMappings[0].Ebs.Encrypted"),
         "imdsv2": ("metadata_options[0].http_tokens", "MetadataOptions.HttpTokens",
                    "MetadataOptions.HttpTokens")},
-    "load_balancer": {"name": ("name", "Name", "Name")},
-    "target_group": {"port": ("port", "Port", "Port"),
-                     "protocol": ("protocol", "Protocol", "Protocol"),
-                     "health": ("health_check[0].path", "HealthCheckPath", "HealthCheckPath")},
-    "listener": {"port": ("port", "Port", "Port"), "protocol": ("protocol", "Protocol",
-                                                                 "Protocol")},
-    "listener_rule": {"priority": ("priority", "Priority", "Priority"),
-                      "hosts": ("condition[0].host_header[0].values",
+    "target_group": {"health": ("health_check[0].path", "HealthCheckPath", "HealthCheckPath")},
+    "listener_rule": {"hosts": ("condition[0].host_header[0].values",
                                 "Conditions[0].HostHeaderConfig.Values",
                                 "Conditions[0].HostHeaderConfig.Values")},
-    "metric_alarm": {"metric": ("metric_name", "MetricName", "MetricName"),
-                     "threshold": ("threshold", "Threshold", "Threshold")},
     "budget": {"limit": ("limit_amount", "Budget.BudgetLimit.Amount",
                          "Budget.BudgetLimit.Amount")},
-    "key_pair": {"name": ("key_name", "KeyName", "KeyName")},
-    "bucket": {"name": ("bucket", "BucketName", "Bucket")},
 }
+
+
+def _paths(kind: str) -> dict[str, tuple[str, str, str]]:
+    fields = KINDS[kind].fields
+    cfn, api = fields.spelling("cfn"), fields.spelling("api")
+    out = {attr: (attr, cfn[attr], api[attr]) for attr in KEY_ATTRS.get(kind, ())}
+    out.update(SHAPES.get(kind, {}))
+    return out
+
+
+KEY_PROPS = {kind: _paths(kind) for kind in sorted(set(KEY_ATTRS) | set(SHAPES))}
 _APP_DB = re.compile(r"# ([a-z0-9-]+): Redis DB \d+.*?env_line REDIS_DB '?(\d+)'?", re.S)
+
+
+COMPANIONS = {k.cloudformation.companion.type for k in KINDS.values()
+              if isinstance(k.cloudformation, CfnResource) and k.cloudformation.companion}
 
 
 def _norm(value: Any) -> Any:
@@ -121,11 +123,11 @@ def read_cloudformation(text: str, graph) -> tuple[dict, list, dict]:
     template, errors = decode_str(text)
     assert not errors
     node_of = {v: k for k, v in logical_ids([n.id for n in graph.nodes.values()
-                                              if KINDS[n.kind].cloudformation]).items()}
+                                              if KINDS[n.kind].cfn_type]).items()}
     table = by_cloudformation_type()
     out, dbs, raw = {}, [], {}
     for logical, resource in template["Resources"].items():
-        if resource["Type"] == "AWS::EC2::VPCGatewayAttachment":  # part of the gateway
+        if resource["Type"] in COMPANIONS:  # part of the resource it accompanies
             continue
         kind, node = table[resource["Type"]], node_of[logical]
         properties = json.loads(json.dumps(resource.get("Properties", {})))
@@ -144,7 +146,7 @@ def read_boto3(text: str) -> tuple[dict, list]:
         if step["id"] != step["node"] or step["node"].startswith("_"):
             continue  # a follow-up call of a resource, or the plan's own account lookup
         kind = KINDS[step["kind"]]
-        assert kind.boto3 == f"{step['service']}:{step['operation']}", step["id"]
+        assert kind.api.call == f"{step['service']}:{step['operation']}", step["id"]
         out[step["node"]] = (kind.name, _props(kind.name, step["params"], 2))
         if kind.name == "instance":
             parts = step["params"]["UserData"]["s0c:join"]
@@ -169,31 +171,27 @@ def assert_equivalent(data: dict) -> None:
     assert {k: v[0] for k, v in terraform.items()} == expected
     assert {k: v[0] for k, v in boto3.items()} == expected
     assert {k: v[0] for k, v in cloudformation.items()} == {
-        k: v for k, v in expected.items() if KINDS[v].cloudformation}
+        k: v for k, v in expected.items() if KINDS[v].cfn_type}
     # ... with the same key properties, which are the spec's.
     for nid, (kind, props) in terraform.items():
         assert boto3[nid][1] == props, (nid, boto3[nid][1], props)
         if nid in cloudformation:
             assert cloudformation[nid][1] == props, (nid, cloudformation[nid][1], props)
     db = terraform["db"][1]
-    assert (db["class"], db["version"], db["encrypted"]) == (
+    assert (db["instance_class"], db["engine_version"], db["storage_encrypted"]) == (
         data["database"]["instance_class"], data["database"]["version"],
         str(data["database"]["encrypted"]).lower())
     assert terraform["host"][1]["type"] == data["compute"]["instance_type"]
-    # Kinds CloudFormation has no resource for are in the resource the kinds table names.
+    # Kinds CloudFormation folds into another resource are in the property the catalogue names.
     for nid, node in graph.nodes.items():
-        if node.kind == "iam_role_policy_attachment":
-            role = cfn_raw[node.props["role"].node]
-            assert node.props["policy_arn"] in role["ManagedPolicyArns"]
-        elif node.kind == "target_group_attachment":
-            group = cfn_raw[node.props["target_group_arn"].node]
-            assert node.props["port"] in [t["Port"] for t in group["Targets"]]
-        elif node.kind.startswith("bucket_"):
-            bucket = cfn_raw[node.props["bucket"].node]
-            folded = {"bucket_public_access_block": "PublicAccessBlockConfiguration",
-                      "bucket_encryption": "BucketEncryption",
-                      "bucket_versioning": "VersioningConfiguration"}[node.kind]
-            assert folded in bucket, (nid, folded)
+        fold = KINDS[node.kind].cloudformation
+        if isinstance(fold, CfnFold):
+            parent = cfn_raw[node.props[fold.parent].node]
+            assert fold.property in parent, (nid, fold.property)
+            if fold.many:
+                assert len(parent[fold.property]) == sum(
+                    1 for n in graph.nodes.values() if n.kind == node.kind
+                    and n.props[fold.parent] == node.props[fold.parent]), (nid, fold.property)
     for index, bucket in enumerate(data.get("buckets", [])):
         properties = cfn_raw[f"bucket_{bucket['name']}"]
         assert ("BucketEncryption" in properties) == bucket.get("encrypted", True), index

@@ -7,8 +7,8 @@ from importlib.metadata import entry_points
 import pytest
 
 from s0c.compiler.graph import Graph
-from s0c.compiler.hookspecs import hookimpl
-from s0c.compiler.plugins import PluginError, backends, make_plugin_manager
+from s0c.plugins.hookspecs import hookimpl
+from s0c.plugins.manager import PluginError, backends, make_plugin_manager
 from tests.specs import compile_data, poc_data
 
 

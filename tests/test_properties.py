@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from s0c.cli.main import cli, format_diagnostics
-from s0c.compiler.kinds import KINDS
+from s0c.cli.common import format_diagnostics
+from s0c.cli.main import cli
+from s0c.catalogue import KINDS
 from tests import tfcheck
 from tests.specs import EXAMPLES, compile_data, compile_text, dump
 from tests.strategies import BREAKERS, junk_yaml, valid_specs

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from s0c.backends.provider_schema import provider_schema
-from s0c.compiler.kinds import KINDS
+from s0c.catalogue import KINDS
 from tests import tfcheck
 from tests.specs import compile_data, poc_data
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from s0c.backends.boto3_apply import Journal, Runner, StepFailed, load_plan
+from s0c.runner.apply import Journal, Runner, StepFailed, load_plan
 from s0c.compiler.pipeline import compile_spec
 from tests.aws import CREDENTIALS, REGION, inventory
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from s0c.compiler.pipeline import compile_spec
-from s0c.compiler.plugins import make_plugin_manager
+from s0c.plugins.manager import make_plugin_manager
 from s0c.policies.engine import registered_rules
 from tests.specs import EXAMPLES
 

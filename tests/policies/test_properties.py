@@ -15,7 +15,7 @@ from s0c.cli.junit import render_junit
 from s0c.cli.lint import render_json, render_text
 from s0c.cli.sarif import render_sarif
 from s0c.compiler.pipeline import lint_spec
-from s0c.compiler.plugins import make_plugin_manager
+from s0c.plugins.manager import make_plugin_manager
 from s0c.policies.engine import registered_rules
 from s0c.spec.diagnostics import Severity, dotted
 from tests.specs import EXAMPLES, dump

@@ -7,9 +7,9 @@ import pytest
 
 from s0c.cli.findings import locate
 from s0c.compiler.graph import Node
-from s0c.compiler.hookspecs import hookimpl
+from s0c.plugins.hookspecs import hookimpl
 from s0c.compiler.pipeline import build_graph, lint_spec
-from s0c.compiler.plugins import PluginError, make_plugin_manager
+from s0c.plugins.manager import PluginError, make_plugin_manager
 from s0c.policies.engine import registered_rules, run
 from s0c.policies.rule import Rule, rule
 from s0c.spec.diagnostics import Severity

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from s0c.cli.main import format_diagnostics
+from s0c.cli.common import format_diagnostics
 from s0c.compiler.pipeline import compile_spec
 
 CASE = Path(__file__).resolve().parents[1] / "golden" / "bad_spec"

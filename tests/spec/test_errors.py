@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from s0c.cli.main import format_diagnostics
+from s0c.cli.common import format_diagnostics
 from tests.specs import EXAMPLES, compile_text
 
 POC = (EXAMPLES / "poc.yaml").read_text()

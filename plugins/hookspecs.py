@@ -17,7 +17,7 @@ import pluggy
 
 from s0c.spec.diagnostics import Diagnostic
 
-from .graph import Graph
+from s0c.compiler.graph import Graph
 
 hookspec = pluggy.HookspecMarker("s0c")
 hookimpl = pluggy.HookimplMarker("s0c")

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from s0c.compiler.graph import Input, Json, Ref, Template
 
+FORMAT = "s0c.boto3-plan/1"
 REF, INPUT, JOIN, JSON = "s0c:ref", "s0c:input", "s0c:join", "s0c:json"
 MARKERS = (REF, INPUT, JOIN, JSON)
 

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import jmespath
 
-from .boto3_plan import FORMAT
+from .plan_values import FORMAT
 from .plan_values import JOIN, marker, resolve
 
 JOURNAL_FORMAT = "s0c.journal/1"

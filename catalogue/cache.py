@@ -1,0 +1,48 @@
+"""Cache kinds: the ElastiCache Redis replication group and its subnet group."""
+
+from __future__ import annotations
+
+from .model import Api, CfnResource, Call, Keep, Kind, Stateful, TagList, Waiter, fields
+
+_BY_ID = {"ReplicationGroupId": "=replication_group_id"}
+
+KINDS = [
+    Kind("cache_subnet_group", "cache", "aws_elasticache_subnet_group",
+         CfnResource("AWS::ElastiCache::SubnetGroup", {"name": "Ref"}),
+         Api("elasticache", "CreateCacheSubnetGroup",
+             {"name": "CacheSubnetGroup.CacheSubnetGroupName"}, TagList(),
+             find=Call("DescribeCacheSubnetGroups", {"CacheSubnetGroupName": "=name"},
+                       {"name": "CacheSubnetGroups[0].CacheSubnetGroupName"},
+                       missing=("CacheSubnetGroupNotFoundFault",)),
+             undo=Call("DeleteCacheSubnetGroup", {"CacheSubnetGroupName": "=name"})),
+         fields("name", "description", "subnet_ids", name="CacheSubnetGroupName",
+                cfn={"description": "Description"},
+                api={"description": "CacheSubnetGroupDescription"}),
+         attrs={"name": "name"}),
+    Kind("cache_replication_group", "cache", "aws_elasticache_replication_group",
+         CfnResource("AWS::ElastiCache::ReplicationGroup",
+                     {"id": "Ref", "primary_endpoint": "PrimaryEndPoint.Address"}),
+         Api("elasticache", "CreateReplicationGroup",
+             {"id": "ReplicationGroup.ReplicationGroupId"}, TagList(),
+             find=Call("DescribeReplicationGroups", _BY_ID,
+                       {"id": "ReplicationGroups[0].ReplicationGroupId"},
+                       missing=("ReplicationGroupNotFoundFault",)),
+             wait=Waiter("ReplicationGroupAvailable", _BY_ID),
+             read=Call("DescribeReplicationGroups", _BY_ID, {
+                 "primary_endpoint": "ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address"}),
+             undo=Call("DeleteReplicationGroup", _BY_ID,
+                       wait=Waiter("ReplicationGroupDeleted", _BY_ID))),
+         fields("replication_group_id", "description", "engine", "engine_version", "node_type",
+                "num_cache_clusters", "port", "parameter_group_name", "subnet_group_name",
+                "security_group_ids", "at_rest_encryption_enabled", "transit_encryption_enabled",
+                "automatic_failover_enabled", "multi_az_enabled", "snapshot_retention_limit",
+                "snapshot_window", "maintenance_window",
+                description="ReplicationGroupDescription", node_type="CacheNodeType",
+                parameter_group_name="CacheParameterGroupName",
+                subnet_group_name="CacheSubnetGroupName", multi_az_enabled="MultiAZEnabled",
+                maintenance_window="PreferredMaintenanceWindow"),
+         attrs={"id": "id", "primary_endpoint": "primary_endpoint_address"},
+         # No final snapshot is configured: the cached keys go with the group.
+         stateful=Stateful("the cached keys (every app's Redis DB)", lambda props: Keep.NOTHING),
+         price="elasticache_node"),
+]

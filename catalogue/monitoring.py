@@ -1,0 +1,67 @@
+"""Monitoring kinds: the CloudWatch dashboard and alarms, and the SNS topic they notify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Api, CfnResource, Call, Encoder, Kind, Props, TagList, fields
+
+
+def _dashboard(p: Props, v: Encoder) -> dict[str, Any]:
+    # One JSON string in both; CloudFormation fills its references in with !Sub.
+    return {"DashboardBody": v.json_text(p["dashboard_body"])}
+
+
+def _alarm(p: Props, v: Encoder) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if v.target == "api":
+        out["Threshold"] = float(p["threshold"])  # a double in CloudWatch's model
+    if "dimensions" in p:
+        out["Dimensions"] = [{"Name": k, "Value": v(x)} for k, x in p["dimensions"].items()]
+    return out
+
+
+_ALARM = {"AlarmNames": ["=alarm_name"]}
+
+KINDS = [
+    Kind("dashboard", "monitoring", "aws_cloudwatch_dashboard",
+         CfnResource("AWS::CloudWatch::Dashboard", tags=None),
+         Api("cloudwatch", "PutDashboard",
+             undo=Call("DeleteDashboards", {"DashboardNames": ["=dashboard_name"]},
+                       gone=("ResourceNotFound",))),
+         fields("dashboard_name", "dashboard_body",
+                cfn={"dashboard_body": None}, api={"dashboard_body": None}),
+         taggable=False, extra=_dashboard,
+         price="cloudwatch_dashboard", cfn_property={"dashboard_body": "DashboardBody"}),
+    Kind("metric_alarm", "monitoring", "aws_cloudwatch_metric_alarm",
+         CfnResource("AWS::CloudWatch::Alarm", {"arn": "Arn"}),
+         Api("cloudwatch", "PutMetricAlarm", tags=TagList(),
+             read=Call("DescribeAlarms", _ALARM, {"arn": "MetricAlarms[0].AlarmArn"}),
+             undo=Call("DeleteAlarms", _ALARM)),
+         fields("alarm_name", "alarm_description", "namespace", "metric_name", "statistic",
+                "period", "evaluation_periods", "threshold", "comparison_operator",
+                "treat_missing_data", "alarm_actions", "ok_actions", ok_actions="OKActions"),
+         attrs={"arn": "arn"}, extra=_alarm, price="cloudwatch_alarm",
+         maps=("tags", "dimensions"),
+         cfn_property={"dimensions": "Dimensions"}),
+    Kind("sns_topic", "monitoring", "aws_sns_topic",
+         CfnResource("AWS::SNS::Topic", {"arn": "Ref"}),
+         # CreateTopic returns the existing topic for the same name and attributes.
+         Api("sns", "CreateTopic", {"arn": "TopicArn"}, TagList(),
+             undo=Call("DeleteTopic", {"TopicArn": "@arn"})),
+         fields("name", "kms_master_key_id", cfn={"name": "TopicName"},
+                api={"kms_master_key_id": None}),
+         attrs={"arn": "arn"},
+         extra=lambda p, v: ({"Attributes": {"KmsMasterKeyId": p["kms_master_key_id"]}}
+                             if v.target == "api" and "kms_master_key_id" in p else {})),
+    # An e-mail subscription stays "pending confirmation" until its owner confirms it; deleting
+    # the topic removes it either way.
+    Kind("sns_subscription", "monitoring", "aws_sns_topic_subscription",
+         CfnResource("AWS::SNS::Subscription", {"arn": "Ref"}, tags=None),
+         Api("sns", "Subscribe", {"arn": "SubscriptionArn"},
+             params={"ReturnSubscriptionArn": True},
+             undo=Call("Unsubscribe", {"SubscriptionArn": "@arn"},
+                       gone=("NotFound", "InvalidParameter"))),
+         fields("topic_arn", "protocol", "endpoint"),
+         taggable=False, attrs={"arn": "arn"}),
+]

@@ -1,0 +1,39 @@
+"""What every s0c command shares: the exit codes, diagnostics on stderr, the plugin manager.
+
+Exit codes (documented in the README): 0 ok; 1 findings, changes or a failed deploy step;
+2 bad input or usage; 3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Iterable
+
+import click
+
+from s0c.spec.diagnostics import Diagnostic
+from s0c.spec.loader import SourceMap
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[str]:
+    from .findings import Located
+
+    located = sorted((Located.at(source, diag) for source, diag in items), key=Located.sort_key)
+    return [item.text() for item in located]
+
+
+def report(source: SourceMap, diagnostics: list[Diagnostic]) -> None:
+    for line in format_diagnostics((source, d) for d in diagnostics):
+        click.echo(line, err=True)
+
+
+def plugin_manager():
+    from s0c.plugins.manager import PluginError, make_plugin_manager
+
+    try:
+        return make_plugin_manager()
+    except PluginError as exc:
+        click.echo(f"s0c: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
