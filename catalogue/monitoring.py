@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Api, CfnResource, Call, Encoder, Kind, Props, TagList, fields
+from .model import (USAGE, Api, CfnResource, Call, Encoder, FollowUp, Keep, Kind, Props, Stateful,
+                    TagList, TagMap, Usage, fields)
 
 
 def _dashboard(p: Props, v: Encoder) -> dict[str, Any]:
@@ -22,6 +23,7 @@ def _alarm(p: Props, v: Encoder) -> dict[str, Any]:
 
 
 _ALARM = {"AlarmNames": ["=alarm_name"]}
+_LOG_GROUP = {"logGroupNamePrefix": "=name"}
 
 KINDS = [
     Kind("dashboard", "monitoring", "aws_cloudwatch_dashboard",
@@ -44,6 +46,27 @@ KINDS = [
          attrs={"arn": "arn"}, extra=_alarm, price="cloudwatch_alarm",
          maps=("tags", "dimensions"),
          cfn_property={"dimensions": "Dimensions"}),
+    # CloudWatch Logs bills what is delivered into the group (VPC flow logs are "vended logs"),
+    # which only the spec's cost assumption can say.
+    Kind("log_group", "monitoring", "aws_cloudwatch_log_group",
+         CfnResource("AWS::Logs::LogGroup", {"arn": "Arn", "name": "Ref"}),
+         Api("logs", "CreateLogGroup", tags=TagMap(),
+             find=Call("DescribeLogGroups", _LOG_GROUP,
+                       {"arn": "logGroups[0].logGroupArn", "name": "logGroups[0].logGroupName"}),
+             read=Call("DescribeLogGroups", _LOG_GROUP,
+                       {"arn": "logGroups[0].logGroupArn", "name": "logGroups[0].logGroupName"}),
+             undo=Call("DeleteLogGroup", {"logGroupName": "=name"},
+                       gone=("ResourceNotFoundException",)),
+             follow=(FollowUp("retention", "PutRetentionPolicy",
+                              {"logGroupName": "=name", "retentionInDays": "=retention_in_days"},
+                              when="retention_in_days"),)),
+         fields("name", "retention_in_days", name="LogGroupName",
+                api={"name": "logGroupName", "retention_in_days": None}),
+         attrs={"arn": "arn", "name": "name"},
+         # Records are kept for the retention period; deleting the group deletes them.
+         stateful=Stateful("the log records", lambda props: Keep.NOTHING),
+         price=USAGE, usage=Usage("cloudwatch_logs", "vended_ingestion_gb",
+                                  "flow_logs_gb_per_month", "CloudWatch Logs delivery")),
     Kind("sns_topic", "monitoring", "aws_sns_topic",
          CfnResource("AWS::SNS::Topic", {"arn": "Ref"}),
          # CreateTopic returns the existing topic for the same name and attributes.

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from .model import (Api, CfnCompanion, CfnResource, CfnStandIn, Call, FollowUp, Fmt, Join, Kind,
-                    TagFind, TagSpec, Waiter, fields)
+from typing import Any
+
+from .model import (Api, CfnCompanion, CfnResource, CfnStandIn, Call, Encoder, FollowUp, Fmt, Join,
+                    Kind, Props, TagFind, TagSpec, Waiter, fields)
 
 _REF = "Ref"
+
+
+def _flow_log(p: Props, v: Encoder) -> dict[str, Any]:
+    # s0c logs a whole VPC: CloudFormation names one resource, the API takes a list.
+    if v.target == "cfn":
+        return {"ResourceId": v(p["vpc_id"]), "ResourceType": "VPC"}
+    return {"ResourceIds": [v(p["vpc_id"])], "ResourceType": "VPC"}
 
 KINDS = [
     Kind("availability_zones", "network", "aws_availability_zones", CfnStandIn("get_azs"),
@@ -105,4 +114,14 @@ KINDS = [
              undo=Call("DisassociateRouteTable", {"AssociationId": "@id"})),
          fields("subnet_id", "route_table_id", api_order=("route_table_id", "subnet_id")),
          taggable=False, attrs={"id": "id"}),
+    Kind("flow_log", "network", "aws_flow_log", CfnResource("AWS::EC2::FlowLog", {"id": _REF}),
+         Api("ec2", "CreateFlowLogs", {"id": "FlowLogIds[0]"}, TagSpec(("vpc-flow-log",)),
+             token=64,
+             find=TagFind("DescribeFlowLogs", {"id": "FlowLogs[0].FlowLogId"},
+                          filter_key="Filter"),
+             undo=Call("DeleteFlowLogs", {"FlowLogIds": ["@id"]})),
+         fields("vpc_id", "traffic_type", "log_destination_type", "log_destination",
+                "iam_role_arn", "max_aggregation_interval", iam_role_arn="DeliverLogsPermissionArn",
+                cfn={"vpc_id": None}, api={"vpc_id": None}),
+         attrs={"id": "id"}, extra=_flow_log, cfn_property={"vpc_id": "ResourceId"}),
 ]

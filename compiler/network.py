@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .graph import Ref
+from .graph import Json, Ref, Template
 from .naming import Context, aws_name, az_letter
 
 
@@ -72,6 +72,50 @@ def lower_network(ctx: Context) -> None:
             "subnet_id": Ref(f"private_{letter}", "id"),
             "route_table_id": Ref(table, "id"),
         }, ("network", "private_subnets", index))
+
+    if net.flow_logs:
+        _flow_logs(ctx)
+
+
+def _flow_logs(ctx: Context) -> None:
+    """All of the VPC's traffic records to a log group, through a role only flow logs assume."""
+    name = ctx.name
+    origin = ("network", "flow_logs")
+    group = f"/s0c/{name}/vpc-flow-logs"
+    ctx.add("flow_logs_group", "log_group", {
+        "name": group, "retention_in_days": ctx.spec.network.flow_logs_retention_days,
+    }, origin, name=aws_name(name, "flow-logs"))
+    role = aws_name(name, "flow-logs", max_len=64)
+    ctx.add("flow_logs_role", "iam_role", {
+        "name": role,
+        "description": f"{name}: lets VPC flow logs write to their log group, nothing else",
+        "assume_role_policy": Json({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}],
+        }),
+    }, origin, name=role)
+    arn = Ref("flow_logs_group", "arn")
+    ctx.add("flow_logs_delivery", "iam_role_policy", {
+        "name": "deliver-flow-logs",
+        "role": Ref("flow_logs_role", "name"),
+        "policy": Json({"Version": "2012-10-17", "Statement": [
+            {"Sid": "WriteFlowLogs", "Effect": "Allow",
+             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+             "Resource": [arn, Template((arn, ":*"))]},
+            # Listing log groups has no per-group resource.
+            {"Sid": "FindLogGroup", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"],
+             "Resource": "*"}]}),
+    }, origin)
+    ctx.add("flow_log", "flow_log", {
+        "vpc_id": Ref("vpc", "id"),
+        "traffic_type": "ALL",
+        "log_destination_type": "cloud-watch-logs",
+        "log_destination": arn,
+        "iam_role_arn": Ref("flow_logs_role", "arn"),
+        # Ten-minute windows: the cheapest, and enough to reconstruct an incident.
+        "max_aggregation_interval": 600,
+    }, origin, name=aws_name(name, "flow-logs"))
 
 
 def private_subnet_refs(ctx: Context) -> list[Ref]:

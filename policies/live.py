@@ -84,4 +84,17 @@ def cache_replica(ctx: Context):
                                             ctx.origin(node, "nodes"), resource=node.id)
 
 
-RULES = [deletion_protection, backups, final_snapshot, alarm_targets, multi_az, cache_replica]
+@rule("S0C-LIVE-007", "Live VPCs record flow logs", WARNING,
+      """After a suspicious order or a leaked key, flow logs are the only record of which address
+      talked to the host, the database or the broker's API, and when; they cannot be turned on
+      after the fact.""",
+      "Set network.flow_logs: true for mode: live (CloudWatch Logs charges per GB delivered:"
+      " see cost.flow_logs_gb_per_month).", "live", "network")
+def flow_logs(ctx: Context):
+    if ctx.live and not ctx.nodes("flow_log"):
+        yield flow_logs.finding("live VPC has no flow logs", ("network", "flow_logs"),
+                                resource="vpc")
+
+
+RULES = [deletion_protection, backups, final_snapshot, alarm_targets, multi_az, cache_replica,
+         flow_logs]

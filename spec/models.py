@@ -91,6 +91,11 @@ class Network(_Model):
     nat: NatMode = "single"
     admin_cidrs: list[Cidr] = Field(default_factory=list,
                                     description="Who may SSH to the host; empty = SSM only.")
+    flow_logs: bool = Field(default=False, description="VPC flow logs (all traffic) to a"
+                            " CloudWatch log group: who talked to what, after an incident.")
+    flow_logs_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+                                      731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = Field(
+        default=90, description="Days the flow log group keeps records (CloudWatch Logs' values).")
 
 
 class Database(_Model):
@@ -241,6 +246,9 @@ class CostAssumptions(_Model):
                             " (1 LCU = 25 new conn/s, 3,000 active conn, 1 GB/h).")
     s3_storage_gb: float = Field(default=50, ge=0, description="GB stored across the buckets"
                                  " (every kept version counts).")
+    flow_logs_gb_per_month: float = Field(default=5, ge=0, description="GB of VPC flow log"
+                                          " records delivered to CloudWatch Logs a month"
+                                          " (when network.flow_logs is on).")
     cloudwatch_free_tier: bool = Field(default=True, description="The account's free 3 dashboards"
                                        " and 10 alarms are not used by anything else.")
 

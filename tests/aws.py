@@ -140,6 +140,16 @@ def inventory(server: MotoServer) -> dict[str, list[Any]]:
                                   perm.get("FromPort"), perm.get("ToPort"), peer))
     out["security_group_rule"] = rules
     out["key_pair"] = [k["KeyName"] for k in ec2.describe_key_pairs()["KeyPairs"]]
+    logs = server.client("logs")
+    log_groups = logs.describe_log_groups()["logGroups"]
+    out["log_group"] = [(g["logGroupName"], g.get("retentionInDays"),
+                         logs.list_tags_log_group(logGroupName=g["logGroupName"])["tags"].get("Name"))
+                        for g in log_groups]
+    out["flow_log"] = [
+        (_name(f.get("Tags")), f["ResourceId"] in vpc_ids, f["TrafficType"],
+         f["LogDestinationType"], f.get("LogGroupName") or f.get("LogDestination", "").split(
+             ":log-group:")[-1], f["DeliverLogsPermissionArn"].rsplit("/", 1)[-1])
+        for f in ec2.describe_flow_logs()["FlowLogs"]]
     out["instance"] = [
         (_name(i.get("Tags")), i["InstanceType"], subnets[i["SubnetId"]]["CidrBlock"],
          tuple(sorted(groups[g["GroupId"]]["GroupName"] for g in i["SecurityGroups"])))

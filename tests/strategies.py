@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import string
+import unicodedata
 
 from hypothesis import strategies as st
 
@@ -32,8 +33,12 @@ def nasty_text(min_size: int = 1, max_size: int = 40, newlines: bool = True,
 
 
 # What IAM, RDS, ElastiCache and Budgets accept in tags (spec/checks.py rejects the rest).
+# The spec is NFC-normalized before it is checked, and normalizing can split a letter into a
+# letter and a combining mark (U+0958 -> U+0915 U+093C), which the tag alphabet refuses.
 tag_values = st.text(st.one_of(st.characters(whitelist_categories=("L", "N", "Zs", "Zl", "Zp")),
-                               st.sampled_from("_.:/=+-@")), min_size=1, max_size=30)
+                               st.sampled_from("_.:/=+-@")), min_size=1, max_size=30).filter(
+    lambda s: all(unicodedata.category(c)[0] in "LZN" or c in "_.:/=+-@"
+                  for c in unicodedata.normalize("NFC", s)))
 
 app_names = st.from_regex(r"[a-z][a-z0-9]{1,8}", fullmatch=True)
 
@@ -62,6 +67,7 @@ def valid_specs(draw: st.DrawFn, templates: bool = False) -> dict:
         "public_subnets": [str(subnets[i]) for i in picked[:zones]],
         "private_subnets": [str(subnets[i]) for i in picked[zones:]],
         "nat": draw(st.sampled_from(["single", "per_az", "none"])),
+        "flow_logs": draw(st.booleans()),
         "admin_cidrs": draw(st.lists(st.sampled_from(["203.0.113.10/32", "198.51.100.0/24"]),
                                      max_size=2, unique=True)),
     }

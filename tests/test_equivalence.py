@@ -40,6 +40,8 @@ KEY_ATTRS: dict[str, tuple[str, ...]] = {
     "metric_alarm": ("metric_name", "threshold"),
     "key_pair": ("key_name",),
     "bucket": ("bucket",),
+    "log_group": ("name",),  # (the API sets the retention in a follow-up call)
+    "flow_log": ("traffic_type", "log_destination_type", "max_aggregation_interval"),
 }
 _RULE_SHAPES = {"from": ("from_port", "FromPort", "IpPermissions[0].FromPort"),
                 "to": ("to_port", "ToPort", "IpPermissions[0].ToPort"),

@@ -89,3 +89,20 @@ def test_a_region_without_prices_says_so():
     data["region"] = "eu-central-1"
     found = priced(data)
     assert found.items == [] and [u.path for u in found.unpriced] == [("region",)]
+
+
+def test_flow_logs_are_priced_by_the_gb_delivered_that_the_spec_assumes():
+    data = poc_data()
+    data["network"]["flow_logs"] = True
+    items = lines(priced(data))
+    assert items[("flow_logs_group", "CloudWatch Logs delivery, 5 GB (assumed)")] == 2.50
+    data["cost"] = {"flow_logs_gb_per_month": 40}
+    found = priced(data)
+    assert lines(found)[("flow_logs_group", "CloudWatch Logs delivery, 40 GB (assumed)")] == 20.00
+    assert found.assumptions["flow_logs_gb_per_month"][0] == 40
+    data["cost"] = {"flow_logs_gb_per_month": 0}
+    found = priced(data)
+    assert not any(key[0] == "flow_logs_group" for key in lines(found))
+    assert "flow_logs_group (no cloudwatch logs delivery assumed)" in found.free
+    # the delivery role and the flow log itself cost nothing
+    assert {"flow_log", "flow_logs_role", "flow_logs_delivery"} <= set(found.free)

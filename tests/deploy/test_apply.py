@@ -9,6 +9,7 @@ moto gaps these tests work around, each named where it is used:
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -33,6 +34,15 @@ def compile_plan(spec: Path, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in result.files.items():
         (directory / name).write_text(text)
+    return directory
+
+
+def plan_from_text(text: str, directory: Path) -> Path:
+    """A variant of the PoC (its key file resolves next to it) compiled into ``directory``."""
+    result = compile_spec("spec.yaml", "boto3", text=text, base_dir=str(POC.parent))
+    assert result.ok, result.diagnostics
+    directory.mkdir(parents=True)
+    (directory / "plan.json").write_text(result.files["plan.json"])
     return directory
 
 
@@ -94,11 +104,7 @@ def test_buckets_apply_private_encrypted_versioned_and_reapply_creates_nothing(
         aws, tmp_path: Path) -> None:
     text = POC.read_text() + ("\nbuckets:\n  - name: backups\n"
                               "  - {name: exports, versioning: false}\n")
-    result = compile_spec("spec.yaml", "boto3", text=text, base_dir=str(POC.parent))
-    assert result.ok, result.diagnostics
-    directory = tmp_path / "plan"
-    directory.mkdir()
-    (directory / "plan.json").write_text(result.files["plan.json"])
+    directory = plan_from_text(text, tmp_path / "plan")
     first = runner(directory, aws).apply()
     assert sorted(inventory(aws)["bucket"]) == [
         ("smart-0dte-poc-backups", "AES256", "Enabled", True, "smart-0dte-poc-backups"),
@@ -114,6 +120,29 @@ def test_buckets_apply_private_encrypted_versioned_and_reapply_creates_nothing(
     assert inventory(aws) == built
     runner(directory, aws).destroy()
     assert inventory(aws)["bucket"] == []
+
+
+def test_flow_logs_apply_to_a_log_group_through_their_own_role_and_reapply_creates_nothing(
+        aws, tmp_path: Path) -> None:
+    text = re.sub(r"(?m)^(  nat: .*)$", r"\1\n  flow_logs: true\n  flow_logs_retention_days: 30",
+                  POC.read_text())
+    directory = plan_from_text(text, tmp_path / "plan")
+    first = runner(directory, aws).apply()
+    built = inventory(aws)
+    group = "/s0c/smart-0dte-poc/vpc-flow-logs"
+    assert built["log_group"] == [(group, 30, "smart-0dte-poc-flow-logs")]
+    assert built["flow_log"] == [("smart-0dte-poc-flow-logs", True, "ALL", "cloud-watch-logs",
+                                  group, "smart-0dte-poc-flow-logs")]
+    assert ("smart-0dte-poc-flow-logs", "deliver-flow-logs") in built["iam_role_policy"]
+    second = runner(directory, aws).apply()
+    assert second["created"] == 0 and second["skipped"] == first["created"]
+    # Lost journal: the group is found by name, the flow log by its tags.
+    (directory / "journal.json").unlink()
+    runner(directory, aws).apply()
+    assert inventory(aws) == built
+    runner(directory, aws).destroy()
+    left = inventory(aws)
+    assert left["log_group"] == [] and left["flow_log"] == []
 
 
 def test_every_resource_is_found_again_without_the_journal(aws, plan_dir: Path) -> None:

@@ -74,6 +74,7 @@ monitoring:
 
 # Live trading with every safeguard: SSH closed, Multi-AZ, backups, alarms that notify.
 GOOD_LIVE = (GOOD.replace("mode: development", "mode: live")
+             .replace("  nat: single\n", "  nat: single\n  flow_logs: true\n")
              .replace("  admin_cidrs: [203.0.113.10/32]\n", "")
              .replace("multi_az: false", "multi_az: true")
              .replace("node_type: cache.t3.micro", "node_type: cache.t3.micro\n  nodes: 2")
@@ -122,6 +123,7 @@ CASES: dict[str, list[tuple[str, list[tuple[str, str]], str]]] = {
                                    "monitoring:  #!\n  cpu_alarm_percent: 80")], "error")],
     "S0C-LIVE-005": [(GOOD_LIVE, [("multi_az: true", "multi_az: false  #!")], "warning")],
     "S0C-LIVE-006": [(GOOD_LIVE, [("nodes: 2", "nodes: 1  #!")], "warning")],
+    "S0C-LIVE-007": [(GOOD_LIVE, [("  flow_logs: true", "  flow_logs: false  #!")], "warning")],
     "S0C-IAM-001": [(GOOD, [("        - s3:PutObject", "        - s3:PutObject\n        - iam:*  #!")],
                      "error"),
                     (GOOD, [("        - s3:PutObject", "        - \"*\"  #!")], "error")],

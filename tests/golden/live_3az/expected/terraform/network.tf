@@ -293,3 +293,19 @@ resource "aws_route_table_association" "private_c_rta" {
   subnet_id      = aws_subnet.private_c.id
   route_table_id = aws_route_table.private_rt_c.id
 }
+
+# spec: network.flow_logs
+resource "aws_flow_log" "flow_log" {
+  vpc_id                   = aws_vpc.vpc.id
+  traffic_type             = "ALL"
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs_group.arn
+  iam_role_arn             = aws_iam_role.flow_logs_role.arn
+  max_aggregation_interval = 600
+  tags = {
+    Environment = "live"
+    Owner       = "trading-desk-a"
+    Project     = "smart-0dte-system"
+    Name        = "smart-0dte-live-flow-logs"
+  }
+}
