@@ -55,15 +55,9 @@ def lower_host(ctx: Context) -> None:
     compute = spec.compute
     part = partition(spec.region)
     role_name = aws_name(ctx.name, "host", max_len=64)
-    ctx.add("host_role", "iam_role", {
-        "name": role_name,
-        "description": f"{ctx.name} app host: SSM access and its own secrets, nothing else",
-        "assume_role_policy": Json({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "ec2.amazonaws.com"}}],
-        }),
-    }, ("compute",), name=role_name)
+    ctx.service_role("host_role", role_name, "ec2.amazonaws.com",
+                     f"{ctx.name} app host: SSM access and its own secrets, nothing else",
+                     ("compute",))
     ctx.add("host_ssm", "iam_role_policy_attachment", {
         "role": Ref("host_role", "name"),
         # Session Manager instead of SSH for day-to-day access.

@@ -9,7 +9,7 @@ from typing import Any
 
 from s0c.spec.models import Spec
 
-from .graph import Graph, Node
+from .graph import Graph, Json, Node
 from s0c.catalogue import KINDS
 
 
@@ -58,6 +58,19 @@ class Context:
         if KINDS[kind].taggable:
             props = {**props, "tags": self.tags(name or aws_name(self.name, id.replace("_", "-")))}
         return self.graph.add(Node(id, kind, props, tuple(origin), **meta))
+
+    def service_role(self, id: str, name: str, service: str, description: str,
+                     origin: tuple) -> Node:
+        """An IAM role that only ``service`` (``ec2.amazonaws.com``) may assume."""
+        return self.add(id, "iam_role", {
+            "name": name,
+            "description": description,
+            "assume_role_policy": Json({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                               "Principal": {"Service": service}}],
+            }),
+        }, origin, name=name)
 
 
 def camel(node_id: str) -> str:

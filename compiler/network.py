@@ -86,15 +86,8 @@ def _flow_logs(ctx: Context) -> None:
         "name": group, "retention_in_days": ctx.spec.network.flow_logs_retention_days,
     }, origin, name=aws_name(name, "flow-logs"))
     role = aws_name(name, "flow-logs", max_len=64)
-    ctx.add("flow_logs_role", "iam_role", {
-        "name": role,
-        "description": f"{name}: lets VPC flow logs write to their log group, nothing else",
-        "assume_role_policy": Json({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}],
-        }),
-    }, origin, name=role)
+    ctx.service_role("flow_logs_role", role, "vpc-flow-logs.amazonaws.com",
+                     f"{name}: lets VPC flow logs write to their log group, nothing else", origin)
     arn = Ref("flow_logs_group", "arn")
     ctx.add("flow_logs_delivery", "iam_role_policy", {
         "name": "deliver-flow-logs",
