@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Api, CfnResource, Call, Keep, Kind, Stateful, TagList, Waiter, fields
+from .model import Api, CfnResource, Call, Keep, Kind, Override, Stateful, TagList, Waiter, fields
 
 _BY_ID = {"ReplicationGroupId": "=replication_group_id"}
 
@@ -18,7 +18,14 @@ KINDS = [
          fields("name", "description", "subnet_ids", name="CacheSubnetGroupName",
                 cfn={"description": "Description"},
                 api={"description": "CacheSubnetGroupDescription"}),
-         attrs={"name": "name"}),
+         attrs={"name": "name"},
+         changes={"subnet_ids": Override(
+             reason="the group's subnets change in place, but the cache nodes stay in the subnet"
+                    " they are in: ElastiCache refuses to drop a subnet in use"
+                    " (ModifyCacheSubnetGroup: SubnetInUse / InvalidSubnet), and the old subnet"
+                    " cannot be deleted while a node's network interface is in it",
+             source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
+                    "API_ModifyCacheSubnetGroup.html")}),
     Kind("cache_replication_group", "cache", "aws_elasticache_replication_group",
          CfnResource("AWS::ElastiCache::ReplicationGroup",
                      {"id": "Ref", "primary_endpoint": "PrimaryEndPoint.Address"}),

@@ -44,7 +44,15 @@ KINDS = [
              undo=Call("DeleteDBSubnetGroup", {"DBSubnetGroupName": "=name"})),
          fields("name", "description", "subnet_ids", name="DBSubnetGroupName",
                 description="DBSubnetGroupDescription"),
-         attrs={"name": "name"}),
+         attrs={"name": "name"},
+         changes={"subnet_ids": Override(
+             reason="the group's subnets change in place, but the database keeps running in the"
+                    " subnet it is in: RDS refuses to drop a subnet in use (ModifyDBSubnetGroup:"
+                    " SubnetAlreadyInUse / InvalidSubnet), and the old subnet cannot be deleted"
+                    " while the database's network interface is in it; move the database first"
+                    " (Multi-AZ failover, or a new subnet group)",
+             source="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+                    "API_ModifyDBSubnetGroup.html")}),
     Kind("db_instance", "database", "aws_db_instance",
          CfnResource("AWS::RDS::DBInstance",
                      {"address": "Endpoint.Address", "port": "Endpoint.Port", "identifier": "Ref",

@@ -6,6 +6,7 @@ Exit codes (documented in the README): 0 ok; 1 findings, changes or a failed dep
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Iterable
 
@@ -36,4 +37,38 @@ def plugin_manager():
         return make_plugin_manager()
     except PluginError as exc:
         click.echo(f"s0c: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def plain_output() -> bool:
+    """Plain lines unless standard output is a terminal (or FORCE_COLOR asks); NO_COLOR wins."""
+    if os.environ.get("NO_COLOR"):
+        return True
+    return not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR"))
+
+
+def print_styled(lines: list[tuple[str, str]]) -> None:
+    """(style, line) pairs: styled with rich on a terminal, plain when piped."""
+    if plain_output():
+        sys.stdout.write("".join(f"{line}\n" for _, line in lines))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=True)
+    for style, line in lines:
+        console.print(Text(line, style=style))
+
+
+def emit(output: str | None, text: str) -> None:
+    """A report to standard output, or written atomically to ``output`` (exit 2 if it cannot)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .output import WriteError, write_file
+
+    try:
+        write_file(output, text)
+    except WriteError as exc:
+        click.echo(f"s0c: cannot write {output}: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -1,6 +1,7 @@
 """`s0c apply` and `s0c destroy`: run a compiled boto3 plan against AWS (or a stand-in).
 
-Exit codes: 0 done (or nothing to do); 1 a step failed, or `--dry-run` found steps to run;
+Exit codes: 0 done (or nothing to do); 1 a step failed, or `--dry-run` found steps to run or
+steps changed since they were applied;
 2 bad usage (no plan, a live plan without --confirm-live, no confirmation).
 """
 
@@ -93,12 +94,26 @@ def apply(directory: str, endpoint_url: str | None, region: str | None, dry_run:
     _warn_orphans(runner)
     pending = runner.pending()
     if dry_run:
+        from s0c.runner.changes import classify_step
+
         for step in pending:
             how = "create or adopt" if step.get("find") else "run"
             click.echo(f"would {how}: {_describe(step)}")
+        changed = runner.changed()
+        for step in changed:
+            found = classify_step(step, journal.steps[step["id"]].get("applied"))
+            what = ", ".join(f"{name} ({effect.value})" for name, effect in found.fields) or \
+                "params (the journal predates recorded params)"
+            click.echo(f"changed since applied, not updated by apply: {step['id']}: {what};"
+                       f" worst: {found.effect.value}")
         click.echo(f"{len(pending)} of {len(plan['steps'])} steps to run in {region}"
-                   f" ({len(plan['steps']) - len(pending)} recorded in the journal)")
-        sys.exit(EXIT_FAILED if pending else EXIT_OK)
+                   f" ({len(plan['steps']) - len(pending)} recorded in the journal,"
+                   f" {len(changed)} of them changed since)")
+        if changed:
+            click.echo("apply creates what is missing and never updates an existing resource:"
+                       " compare the specs with `s0c diff OLD NEW`, then destroy and re-apply"
+                       " what must change, or deploy with Terraform or CloudFormation")
+        sys.exit(EXIT_FAILED if pending or changed else EXIT_OK)
 
     started = time.perf_counter()
     with _progress(len(plan["steps"]), f"applying {plan['name']}") as (console, bar, task):
@@ -117,8 +132,9 @@ def apply(directory: str, endpoint_url: str | None, region: str | None, dry_run:
             elif event.kind == "hint":
                 console.print(f"  {step['id']}: {event.detail}")
             elif event.kind == "changed":
-                console.print(f"! {step['id']}: params changed since it was applied;"
-                              " apply does not update existing resources (see `s0c diff`)")
+                console.print(f"! {step['id']}: params changed since it was applied; apply does"
+                              " not update existing resources (`s0c apply --dry-run` classifies"
+                              " the change, `s0c diff OLD NEW` compares the specs)")
 
         runner.on_event = show
         try:

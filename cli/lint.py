@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import sys
 
 import click
 
 from s0c.spec.diagnostics import Severity
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, plugin_manager
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit, plugin_manager, print_styled
 from .findings import LintedFile
 
 FORMATS = ("text", "json", "sarif", "junit")
-
-
-def _plain() -> bool:
-    """Plain lines unless standard output is a terminal (or FORCE_COLOR asks); NO_COLOR wins."""
-    if os.environ.get("NO_COLOR"):
-        return True
-    return not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR"))
 
 
 def _summary(linted: LintedFile) -> str:
@@ -95,38 +87,21 @@ def lint(specs: tuple[str, ...], fmt: str, fail_on: str, output: str | None,
     threshold = Severity(fail_on)
     if fmt == "text":
         lines = render_text(files, show_suppressed)
-        if output is None and not _plain():
-            from rich.console import Console
-            from rich.text import Text
-
-            console = Console(highlight=False, soft_wrap=True)
-            for style, line in lines:
-                console.print(Text(line, style=style))
+        if output is None:
+            print_styled(lines)
         else:
-            _write(output, "".join(f"{line}\n" for _, line in lines))
+            emit(output, "".join(f"{line}\n" for _, line in lines))
     elif fmt == "json":
-        _write(output, render_json(files, threshold) + "\n")
+        emit(output, render_json(files, threshold) + "\n")
     elif fmt == "sarif":
         from .sarif import render_sarif
-        _write(output, render_sarif(files, registered_rules(pm)) + "\n")
+        emit(output, render_sarif(files, registered_rules(pm)) + "\n")
     else:
         from .junit import render_junit
-        _write(output, render_junit(files, registered_rules(pm), threshold))
+        emit(output, render_junit(files, registered_rules(pm), threshold))
     if any(linted.invalid for linted in files):
         sys.exit(EXIT_BAD_INPUT)
     sys.exit(EXIT_FINDINGS if any(linted.failing(threshold) for linted in files) else EXIT_OK)
-
-
-def _write(output: str | None, text: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from .output import WriteError, write_file
-    try:
-        write_file(output, text)
-    except WriteError as exc:
-        click.echo(f"s0c: cannot write {output}: {exc}", err=True)
-        sys.exit(2)
 
 
 @click.command()

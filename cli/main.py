@@ -14,6 +14,8 @@ from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, plug
                      report)
 from .cost import cost
 from .deploy import apply, destroy
+from .diff import diff
+from .graph import graph
 from .lint import lint, rules
 
 
@@ -113,7 +115,7 @@ def list_backends() -> None:
 
 
 # Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time).
-for command in (apply, destroy, lint, rules, cost):
+for command in (apply, destroy, lint, rules, cost, diff, graph):
     cli.add_command(command)
 
 

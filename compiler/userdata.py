@@ -91,6 +91,38 @@ def render_user_data(ctx: Context) -> Template:
     return Template(tuple(parts))
 
 
+def app_environments(spec) -> dict[str, dict[str, str]]:
+    """Each app's ``.env`` as the boot script writes it: compile-time values as they are, values
+    known only on the host (endpoints, secrets) described. ``s0c diff`` compares these; a test
+    checks every key against the rendered script."""
+    trading_mode, paper, log_level = MODE_SETTINGS[spec.mode]
+    database = f"{spec.database.name} as {spec.database.username}"
+    out = {}
+    for app in spec.apps:
+        env = {
+            "COMPOSE_PROJECT_NAME": app.name,
+            "DATABASE_HOST": "(the database endpoint)",
+            "DATABASE_PORT": "(the database port)",
+            "DATABASE_NAME": spec.database.name,
+            "DATABASE_USER": spec.database.username,
+            "DATABASE_PASSWORD": f"(RDS-managed secret: {database})",
+            "REDIS_HOST": "(the Redis primary endpoint)",
+            "REDIS_PORT": str(REDIS_PORT),
+            "REDIS_DB": str(app.redis_db),
+            "REDIS_TLS": "true" if spec.cache.transit_encryption else "false",
+            "TRADING_MODE": trading_mode,
+            "PAPER_TRADING": paper,
+            "LOG_LEVEL": log_level,
+            "API_PORT": str(app.api_port),
+            "WEB_PORT": str(app.web_port),
+            "AWS_REGION": spec.region,
+        }
+        env.update(sorted(app.env.items()))
+        env.update({key: f"(secret: {ref})" for key, ref in sorted(app.secrets.items())})
+        out[app.name] = env
+    return out
+
+
 def approximate_size(template: Template) -> int:
     """Bytes of the rendered script, counting each reference as a 100-byte endpoint."""
     return sum(len(p.encode()) if isinstance(p, str) else 100 for p in template.parts)

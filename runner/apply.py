@@ -224,6 +224,12 @@ class Runner:
         known = {s["id"] for s in self.plan["steps"]}
         return sorted(sid for sid in self.journal.steps if sid not in known)
 
+    def changed(self) -> list[dict]:
+        """Steps done in an earlier run whose params the plan has changed since."""
+        return [s for s in self.plan["steps"]
+                if self.journal.steps.get(s["id"], {}).get("status") == "done"
+                and self.journal.steps[s["id"]].get("params") != digest(s["params"])]
+
     def pending(self) -> list[dict]:
         return [s for s in self.plan["steps"]
                 if self.journal.steps.get(s["id"], {}).get("status") != "done"]
@@ -244,8 +250,10 @@ class Runner:
                                      tolerate=step.get("tolerate", ()), retry=step.get("retry"))
                 outputs = self.outputs(step.get("outputs", {}), response)
                 self.after_call(step)
+            # The params themselves (no secret is ever in a plan) let a later dry run say what
+            # a recompiled plan changes; the digest stays for journals that predate them.
             entry = {"node": step["node"], "status": "created", "outputs": outputs,
-                     "params": digest(step["params"])}
+                     "params": digest(step["params"]), "applied": step["params"]}
             self.journal.steps[step["id"]] = entry
             self.journal.save()
         if step.get("hint"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,10 @@ def test_mode_switch(tmp_path: Path, mode: str, expected: tuple) -> None:
     assert (env["TRADING_MODE"], env["PAPER_TRADING"], env["LOG_LEVEL"]) == expected
 
 
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 @pytest.mark.skipif(BASH is None, reason="needs bash")
 @settings(max_examples=30)
 @given(repo=nasty_text(1, 60), branch=nasty_text(1, 30),
@@ -140,10 +145,11 @@ def test_no_shell_injection(repo: str, branch: str, value: str, secret: str) -> 
         assert proc.returncode == 0, proc.stderr
         assert not list(tmp_path.rglob("PWNED")), "a spec value was executed"
         clone = next(c for c in calls(log) if c[:2] == ["git", "clone"])
-        assert clone[clone.index("--branch") + 1] == branch
-        assert clone[-2] == repo
+        # The spec's strings are NFC-normalized when it is loaded (U+F900 becomes U+8C48).
+        assert clone[clone.index("--branch") + 1] == nfc(branch)
+        assert clone[-2] == nfc(repo)
         env = read_env(tmp_path / "apps" / app["name"] / ".env")
-        assert env["X_VALUE"] == value
+        assert env["X_VALUE"] == nfc(value)
         assert env["X_SECRET"] == ("ssm-value" if secret.startswith("ssm:") else "sm-value")
 
 

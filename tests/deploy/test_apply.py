@@ -229,6 +229,20 @@ def test_cli_apply_dry_run_reapply_and_destroy_confirmation(aws, plan_dir: Path)
     assert inventory(aws)["instance"]  # nothing was deleted
 
 
+def test_a_dry_run_classifies_steps_a_recompiled_plan_changed(aws, tmp_path: Path) -> None:
+    directory = plan_from_text(POC.read_text(), tmp_path / "plan")
+    runner(directory, aws).apply()
+    text = POC.read_text().replace("instance_class: db.t3.small", "instance_class: db.t3.medium")
+    recompiled = compile_spec("spec.yaml", "boto3", text=text, base_dir=str(POC.parent))
+    (directory / "plan.json").write_text(recompiled.files["plan.json"])
+    dry = _cli("apply", str(directory), "--dry-run")
+    assert dry.returncode == 1
+    assert ("changed since applied, not updated by apply: db: instance_class (update with"
+            " interruption); worst: update with interruption") in dry.stdout
+    assert "0 of 90 steps to run" in dry.stdout and "1 of them changed since" in dry.stdout
+    assert "s0c diff OLD NEW" in dry.stdout
+
+
 def test_a_live_plan_is_not_applied_without_confirm_live(tmp_path: Path) -> None:
     plan_dir = compile_plan(LIVE, tmp_path / "live")
     # No AWS endpoint at all: the refusal happens before any call.
