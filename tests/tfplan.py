@@ -242,6 +242,17 @@ provider "aws" {{
 _REGION = re.compile(r'provider\s+"aws"\s*\{[^}]*?\bregion\s*=\s*"([a-z0-9-]+)"', re.S)
 
 
+def _events(stream: str, kind: str):
+    """The messages of one type in Terraform's machine-readable UI output (one JSON per line)."""
+    for line in stream.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and event.get("type") == kind:
+            yield event
+
+
 # `terraform plan -json` names actions as its UI does.
 _STREAM_ACTIONS = {"noop": "no-op"}
 
@@ -370,15 +381,8 @@ class TerraformOracle:
         self._init()
         out = self._run("apply", "apply", "-auto-approve", "-input=false", "-no-color",
                         "-lock=false", "-json")
-        done = {}
-        for line in out.splitlines():
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict) and event.get("type") == "apply_complete":
-                hook = event["hook"]
-                done[hook["resource"]["addr"]] = hook["action"]
+        done = {hook["resource"]["addr"]: hook["action"]
+                for hook in (event["hook"] for event in _events(out, "apply_complete"))}
         return dict(sorted(done.items()))
 
     def plan_details(self, files: dict[str, str], *, refresh: bool = True) -> dict[str, Change]:
@@ -404,15 +408,10 @@ class TerraformOracle:
         if not refresh:
             args.append("-refresh=false")
         out = {}
-        for line in self._run("plan", *args).splitlines():
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict) and event.get("type") == "planned_change":
-                change = event["change"]
-                out[change["resource"]["addr"]] = _STREAM_ACTIONS.get(change["action"],
-                                                                      change["action"])
+        for event in _events(self._run("plan", *args), "planned_change"):
+            change = event["change"]
+            out[change["resource"]["addr"]] = _STREAM_ACTIONS.get(change["action"],
+                                                                  change["action"])
         return dict(sorted(out.items()))
 
     def state(self) -> dict[str, Any]:
