@@ -92,6 +92,7 @@ def cfn_property(kind: Kind, attr: str) -> tuple[str, str] | None:
 
 
 def _cloudformation(kind: Kind, attr: str) -> tuple[Effect, str | None, str]:
+    """(effect, interruption, why with its source)."""
     if isinstance(kind.cloudformation, CfnStandIn):
         return NONE, None, "a lookup, not a resource: what reads it changes instead"
     located = cfn_property(kind, attr)
@@ -142,6 +143,22 @@ def attribute_paths(kind_name: str, props: dict[str, Any], prefix: str = "") -> 
         yield from seen
 
 
+def _reason(attr: str, terraform: Effect, cloudformation: Effect, interruption: str | None,
+            cfn_why: str) -> str:
+    """What a user reads next to the change: why it replaces, or what the interruption is."""
+    replacing = [name for name, effect in (("Terraform", terraform),
+                                           ("CloudFormation", cloudformation))
+                 if effect is REPLACE]
+    if replacing:
+        only = f" ({replacing[0]} only)" if len(replacing) == 1 else ""
+        return f"`{attr}` forces replacement{only}"
+    if cloudformation is INTERRUPT and interruption:
+        # The documented detail, without the source that follows it.
+        detail = cfn_why.split(": ", 1)[-1].rsplit(" — ", 1)[0]
+        return f"{interruption}: {detail}"
+    return ""
+
+
 def classify(kind_name: str, attr: str) -> Change:
     """What changing ``attr`` (a graph prop path, dotted for nested blocks) of a ``kind_name``
     node does. Raises :class:`Unclassified` when no source covers it."""
@@ -155,12 +172,12 @@ def classify(kind_name: str, attr: str) -> Change:
     tf_effect, tf_why = _terraform(kind, attr)
     cfn_effect, interruption, cfn_why = _cloudformation(kind, attr)
     sources = [tf_why, cfn_why]
-    reason = ""
+    reason = _reason(attr, tf_effect, cfn_effect, interruption, cfn_why)
     if override is not None:
         tf_effect = override.terraform or tf_effect
         cfn_effect = override.cloudformation or cfn_effect
         interruption = override.interruption or interruption
-        reason = override.reason
+        reason = override.reason or reason
         if override.source:
             sources.append(override.source)
     if tf_effect is UPDATE and cfn_effect is INTERRUPT and interruption:

@@ -166,7 +166,11 @@ def diff_graphs(old: Graph, new: Graph) -> list[ResourceChange]:
             moved[node.id] = "replace"
         change = ResourceChange(node.id, node.kind, action, changes, node.origin)
         change.data_loss = _data_loss(before, change.worst())
-        change.notes = sorted({c.change.reason for c in changes if c.change.reason})
+        # Reasons that explain more than one attribute's effect (an override's note) are said
+        # once for the resource; the per-attribute "why" stays with the attribute.
+        change.notes = sorted({c.change.reason for c in changes
+                               if c.change.reason and not c.change.reason.startswith(
+                                   (f"`{c.path}` forces", f"{c.change.interruption}:"))})
         out.append(change)
     for node in reversed(old.ordered()):
         if node.id not in new.nodes and not KINDS[node.kind].lookup:

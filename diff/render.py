@@ -113,6 +113,8 @@ def render_text(diff: SpecDiff, targets: tuple[str, ...]) -> list[tuple[str, str
                 add(f"          {line}", "dim")
             if attr.cause:
                 add(f"          because {attr.cause}", "dim")
+            if attr.change.reason and attr.change.reason not in change.notes:
+                add(f"          why: {attr.change.reason}", "dim")
         for note in change.notes:
             add(f"      note: {note}", "dim")
     if diff.env:
@@ -181,6 +183,8 @@ def render_markdown(diff: SpecDiff, targets: tuple[str, ...], mermaid: str | Non
                              + (f", because {_md_escape(attr.cause)}" if attr.cause else ""))
                 if len(value) > 1:
                     lines += ["    ```diff"] + [f"    {v}" for v in value[1:]] + ["    ```"]
+                if attr.change.reason and attr.change.reason not in change.notes:
+                    lines.append(f"    - why: {_md_escape(attr.change.reason)}")
             lines += [f"  - note: {_md_escape(note)}" for note in change.notes]
         lines += ["", "</details>", ""]
     if diff.env:
