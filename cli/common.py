@@ -25,9 +25,15 @@ def format_diagnostics(items: Iterable[tuple[SourceMap, Diagnostic]]) -> list[st
     return [item.text() for item in located]
 
 
+_COLOURS = {"[error]": "red", "[warning]": "yellow"}
+
+
 def report(source: SourceMap, diagnostics: list[Diagnostic]) -> None:
+    """Diagnostics on stderr, coloured by severity on a terminal (never when piped or NO_COLOR)."""
+    colour = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
     for line in format_diagnostics((source, d) for d in diagnostics):
-        click.echo(line, err=True)
+        tint = next((c for tag, c in _COLOURS.items() if tag in line), None) if colour else None
+        click.secho(line, err=True, fg=tint, color=colour)
 
 
 def plugin_manager():

@@ -24,7 +24,8 @@ LIVE = "live"
 def _console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: a message is one line whatever the width, so CI logs can be grepped.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _open(directory: str, region: str | None):
@@ -70,6 +71,13 @@ def _warn_orphans(runner) -> None:
                    f" ({', '.join(orphans[:5])}{', ...' if len(orphans) > 5 else ''}); they are"
                    " left as they are: delete them by hand or with the plan that made them",
                    err=True)
+
+
+def _recorded(journal) -> str:
+    """What the journal holds, said only as far as it is true (no steps: no journal either)."""
+    if not journal.steps:
+        return "nothing was created"
+    return f"the journal ({journal.path}) records {len(journal.steps)} steps"
 
 
 def _describe(step: dict) -> str:
@@ -141,16 +149,15 @@ def apply(directory: str, endpoint_url: str | None, region: str | None, dry_run:
             counts = runner.apply()
         except StepFailed as exc:
             console.print(f"s0c: {exc}")
-            console.print(f"s0c: the journal ({journal.path}) records"
-                          f" {len(journal.steps)} steps; fix the cause and run `s0c apply`"
-                          " again to resume")
+            console.print(f"s0c: {_recorded(journal)}; fix the cause and run `s0c apply` again"
+                          " to resume")
             sys.exit(EXIT_FAILED)
         except PlanError as exc:
             console.print(f"s0c: {exc}")
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
-            console.print(f"s0c: interrupted; the journal records {len(journal.steps)} steps;"
-                          " run `s0c apply` again to resume")
+            console.print(f"s0c: interrupted; {_recorded(journal)}; run `s0c apply` again to"
+                          " resume")
             sys.exit(130)
     elapsed = time.perf_counter() - started
     click.echo(f"{plan['name']}: {counts['created']} run, {counts['adopted']} adopted,"

@@ -29,9 +29,10 @@ class Located:
         return cls(source.file, pos.line, pos.col, diagnostic, suppression)
 
     def text(self, *, suppressed: bool = False) -> str:
-        """``file:line:col: CODE message``, with ``[severity]`` unless it is an error."""
-        tag = "" if self.severity is Severity.ERROR else f" [{self.severity.value}]"
-        out = f"{self.file}:{self.line}:{self.column}: {self.code}{tag} {self.diagnostic.message}"
+        """``file:line:col: CODE [severity] message``: every line says how bad it is, so a CI log
+        can be grepped for ``[error]``."""
+        out = (f"{self.file}:{self.line}:{self.column}: {self.code} [{self.severity.value}]"
+               f" {self.diagnostic.message}")
         if suppressed and self.suppression is not None:
             out += f" (suppressed: {self.suppression.reason})"
         return out

@@ -120,9 +120,11 @@ def rules(fmt: str) -> None:
                                 "tags": list(r.tags)} for r in found.values()],
                               indent=2, sort_keys=True))
     elif fmt == "markdown":
-        click.echo("| ID | severity | rule | remediation |\n|---|---|---|---|")
+        click.echo("| ID | severity | rule | rationale | remediation |\n|---|---|---|---|---|")
         for r in found.values():
-            click.echo(f"| {r.id} | {r.severity.value} | {r.title} | {r.remediation} |")
+            rationale = " ".join(r.rationale.split())
+            click.echo(f"| {r.id} | {r.severity.value} | {r.title} | {rationale} |"
+                       f" {r.remediation} |")
     else:
         for r in found.values():
             click.echo(f"{r.id}\t{r.severity.value}\t{r.title}")

@@ -50,6 +50,7 @@ def validate(specs: tuple[str, ...]) -> None:
 @cli.command(name="compile")
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--backend", "-b", default="terraform", show_default=True,
+              shell_complete=lambda ctx, param, incomplete: _backend_names(incomplete),
               help="Backend to emit (see `s0c backends`).")
 @click.option("--output", "-o", "output", type=click.Path(file_okay=False),
               help="Output directory [default: build/<backend>].")
@@ -112,6 +113,32 @@ def list_backends() -> None:
 
     for name, backend in registered(plugin_manager()).items():
         click.echo(f"{name}\t{backend.description}")
+
+
+def _backend_names(incomplete: str) -> list[str]:
+    """Installed backends (plugins included), for shell completion."""
+    from s0c.plugins.manager import PluginError, backends, make_plugin_manager
+
+    try:
+        names = backends(make_plugin_manager())
+    except PluginError:
+        return []
+    return [name for name in names if name.startswith(incomplete)]
+
+
+@cli.command(name="completion")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the completion script for SHELL (commands, options, backends, formats).
+
+    Load it with, for bash: eval "$(s0c completion bash)"; zsh: eval "$(s0c completion zsh)";
+    fish: s0c completion fish | source.
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # click ships all three
+    click.echo(completer(cli, {}, "s0c", "_S0C_COMPLETE").source())
 
 
 # Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from click.testing import CliRunner
 from s0c.cli import output
 from s0c.cli.main import cli
 from tests.specs import EXAMPLES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 POC = str(EXAMPLES / "poc.yaml")
 
@@ -118,3 +121,36 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     proc = subprocess.run([str(exe), "compile", POC, "-o", str(tmp_path / "out")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts_for_three_shells(shell: str) -> None:
+    result = CliRunner().invoke(cli, ["completion", shell])
+    assert result.exit_code == 0 and "_S0C_COMPLETE" in result.output
+
+
+def test_completion_offers_backends_and_formats(monkeypatch) -> None:
+    def complete(words: str) -> list[str]:
+        monkeypatch.setenv("COMP_WORDS", words)
+        monkeypatch.setenv("COMP_CWORD", str(len(words.split()) - (0 if words.endswith(" ")
+                                                                    else 1)))
+        monkeypatch.setenv("_S0C_COMPLETE", "bash_complete")
+        result = CliRunner().invoke(cli, [], prog_name="s0c", standalone_mode=True)
+        return [line.split(",", 1)[1] for line in result.output.splitlines() if "," in line]
+
+    assert complete("s0c compile x.yaml --backend ") == ["boto3", "cloudformation", "terraform"]
+    assert complete("s0c diff a b --format ") == ["text", "markdown", "json"]
+
+
+def test_every_finding_line_says_its_severity(tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(ROOT / "tests" / "golden" / "bad_spec"
+                                                      / "input.yaml")])
+    lines = [line for line in result.output.splitlines() if ": S0C-" in line]
+    assert lines and all(re.search(r": S0C-[A-Z0-9-]+ \[(error|warning|info)\] ", line)
+                         for line in lines)
+
+
+def test_rules_markdown_carries_the_rationale() -> None:
+    result = CliRunner().invoke(cli, ["rules", "--format", "markdown"])
+    assert result.output.splitlines()[0] == "| ID | severity | rule | rationale | remediation |"
+    assert "trading history" in result.output  # S0C-LIVE-001's rationale

@@ -285,3 +285,19 @@ def test_no_answer_from_aws_is_a_step_failure_in_find_and_wait_too(plan_dir: Pat
     with pytest.raises(StepFailed, match=r"step vpc \(ec2 waiter VpcAvailable\) failed: "
                                          r"EndpointConnectionError"):
         nobody.wait(vpc, {"waiter": "VpcAvailable", "params": {"VpcIds": ["vpc-1"]}})
+
+
+def test_messages_are_one_line_at_any_width_and_say_only_what_happened(plan_dir: Path) -> None:
+    """Piped (a CI log), a narrow terminal width must not fold a message; without credentials
+    nothing was created, and no journal is claimed."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("AWS_")}
+    env.update({"COLUMNS": "30", "NO_COLOR": "1", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+                "AWS_CONFIG_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"})
+    done = subprocess.run([sys.executable, "-m", "s0c.cli", "apply", str(plan_dir),
+                           "--endpoint-url", "http://127.0.0.1:9"], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode != 0
+    failure = [line for line in done.stderr.splitlines() if "failed" in line]
+    assert failure and "credentials" in failure[0].lower(), done.stderr
+    assert "nothing was created" in done.stderr and "journal" not in done.stderr

@@ -45,7 +45,7 @@ def test_findings_exit_1_and_bad_input_exit_2(bad_spec, tmp_path):
     result = run("lint", bad_spec)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].endswith("S0C-SSH-001 SSH is open to 0.0.0.0/0 (the whole internet)")
+    assert lines[0].endswith("S0C-SSH-001 [error] SSH is open to 0.0.0.0/0 (the whole internet)")
     assert ":16:17:" in lines[0]  # the list item, after "  admin_cidrs: ["
     broken = tmp_path / "broken.yaml"
     broken.write_text("version: 1\nname: [\n")
