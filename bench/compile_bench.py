@@ -15,25 +15,16 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 POC = ROOT / "examples" / "poc.yaml"
 CDK = ROOT / "bench" / "peers" / "cdk"
-
-
-def median_ms(action, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:

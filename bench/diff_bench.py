@@ -16,25 +16,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms, print_ratios  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the tests' moto server and Terraform driver
 POC = ROOT / "examples" / "poc.yaml"
-
-
-def median_ms(action, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -86,10 +77,7 @@ def main() -> None:
     else:
         print(f"Terraform peer skipped: {reason}")
 
-    base = rows[1][1]
-    print(f"{'':32} {'median ms':>10} {'vs s0c CLI':>11}")
-    for name, ms in rows:
-        print(f"{name:32} {ms:10.1f} {ms / base:10.2f}x")
+    print_ratios(rows, rows[1][1], "vs the s0c CLI")
 
 
 if __name__ == "__main__":

@@ -14,26 +14,23 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms, print_ratios  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 POC = ROOT / "examples" / "poc.yaml"
 
 
-def median_ms(command: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
+def run_ms(command: list[str], runs: int) -> float:
+    def run() -> None:
         done = subprocess.run(command, capture_output=True)
-        samples.append((time.perf_counter() - started) * 1000)
         if done.returncode not in (0, 1):
             raise SystemExit(f"{command[0]} failed: {done.stderr.decode()[-500:]}")
-    return statistics.median(samples)
+    return median_ms(run, runs)
 
 
 def main() -> None:
@@ -41,22 +38,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     s0c = shutil.which("s0c") or str(Path(sys.executable).with_name("s0c"))
-    rows = [("s0c lint (CLI process)", median_ms([s0c, "lint", str(POC)], args.runs))]
+    rows = [("s0c lint (CLI process)", run_ms([s0c, "lint", str(POC)], args.runs))]
     rows.append(("s0c lint --format sarif",
-                 median_ms([s0c, "lint", "-f", "sarif", str(POC)], args.runs)))
+                 run_ms([s0c, "lint", "-f", "sarif", str(POC)], args.runs)))
     checkov = os.environ.get("S0C_CHECKOV") or str(ROOT / ".cache/checkov-venv/bin/checkov")
     if Path(checkov).exists():
         with tempfile.TemporaryDirectory() as out:
             subprocess.run([s0c, "compile", str(POC), "-o", out], check=True, capture_output=True)
             rows.append(("checkov -d <terraform> --skip-download",
-                         median_ms([checkov, "-d", out, "--framework", "terraform",
+                         run_ms([checkov, "-d", out, "--framework", "terraform",
                                     "--skip-download", "--quiet", "--compact"], args.runs)))
     else:
         print(f"checkov not found at {checkov}: run tests/policies/test_checkov.py once")
-    base = rows[0][1]
-    print(f"{'tool':42} {'median ms':>10} {'ratio':>7}")
-    for name, ms in rows:
-        print(f"{name:42} {ms:10.0f} {ms / base:6.1f}x")
+    print_ratios(rows, rows[0][1], "tool")
 
 
 if __name__ == "__main__":
