@@ -262,7 +262,7 @@ def test_cli_dot_to_a_file(tmp_path: Path) -> None:
 def test_cli_bad_spec_exits_2_with_positions() -> None:
     code, out, err = run(BAD)
     assert code == 2 and out == ""
-    assert re.search(r"input\.yaml:14:8: S0C-SCHEMA network\.nat", err)
+    assert re.search(r"input\.yaml:14:8: S0C-SCHEMA \[error\] network\.nat", err)
 
 
 def test_cli_missing_file_exits_2() -> None:
