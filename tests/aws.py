@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
+import tempfile
 import subprocess
 import sys
 import time
@@ -31,34 +31,40 @@ MOTO_ENV = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+_RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
 
 
 class MotoServer:
+    """A moto server on 127.0.0.1. It binds a port the kernel picks (``-p 0``) and the port is
+    read from its own log: picking a free port first and passing it on races with another
+    server started at the same time (two xdist workers), which would then share one moto."""
+
     def __init__(self) -> None:
-        self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"moto-{self.port}.log"
+        self.port = 0
+        self.endpoint = ""
+        self.log = Path(tempfile.mkstemp(prefix="moto-", suffix=".log")[1])
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "MotoServer":
         server = Path(sys.executable).with_name("moto_server")
         self.process = subprocess.Popen(
-            [str(server), "-H", "127.0.0.1", "-p", str(self.port)],
+            [str(server), "-H", "127.0.0.1", "-p", "0"],
             env={**os.environ, **MOTO_ENV, **CREDENTIALS},
             stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1)
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"moto_server exited: {self.log.read_text()[-2000:]}")
-                time.sleep(0.1)
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto_server exited: {self.log.read_text()[-2000:]}")
+            found = _RUNNING_ON.search(self.log.read_text(errors="replace"))
+            if found:
+                self.port = int(found.group(1))
+                self.endpoint = f"http://127.0.0.1:{self.port}"
+                try:
+                    urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1)
+                    return self
+                except OSError:
+                    pass
+            time.sleep(0.1)
         raise RuntimeError("moto_server did not start within 30 s")
 
     def reset(self) -> None:

@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -421,12 +420,6 @@ class TerraformOracle:
 
 # -- the shim between Terraform and moto -----------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 _HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
         "proxy-authorization", "proxy-authenticate", "content-length", "accept-encoding", "host"}
@@ -455,8 +448,8 @@ class MotoShim:
     def __init__(self, upstream: str) -> None:
         parsed = urllib.parse.urlsplit(upstream)
         self.upstream = (parsed.hostname or "127.0.0.1", parsed.port or 80)
-        self.port = _free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.port = 0  # the kernel's pick, known once the shim listens (no port race)
+        self.endpoint = ""
         self.lock = threading.Lock()
         self.cache_groups: dict[str, dict[str, Any]] = {}
         self.budget_subscribers: dict[tuple, list[dict[str, str]]] = {}
@@ -505,7 +498,9 @@ class MotoShim:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True,
                          name=f"moto-shim-{self.port}").start()
