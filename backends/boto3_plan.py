@@ -52,8 +52,6 @@ class _Builder:
     def json_text(self, value: Json) -> Any:
         return encode(value)
 
-    v = __call__
-
     def tag_list(self, node: Node) -> list[dict[str, str]]:
         tags = dict(node.props.get("tags", {}))
         tags[ENV_TAG] = self.graph.name

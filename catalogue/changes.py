@@ -91,13 +91,13 @@ def cfn_property(kind: Kind, attr: str) -> tuple[str, str] | None:
     return None
 
 
-def _cloudformation(kind: Kind, attr: str) -> tuple[Effect, str | None, str]:
-    """(effect, interruption, why with its source)."""
+def _cloudformation(kind: Kind, attr: str) -> tuple[Effect, str | None, str, str]:
+    """(effect, interruption, why with its source, the documented detail of an interruption)."""
     if isinstance(kind.cloudformation, CfnStandIn):
-        return NONE, None, "a lookup, not a resource: what reads it changes instead"
+        return NONE, None, "a lookup, not a resource: what reads it changes instead", ""
     located = cfn_property(kind, attr)
     if located is None:
-        return NONE, None, f"`{attr}` is not a CloudFormation property (a Terraform setting)"
+        return NONE, None, f"`{attr}` is not a CloudFormation property (a Terraform setting)", ""
     type_, prop = located
     facts = cloudformation_facts()
     resource = facts.get(type_)
@@ -108,21 +108,22 @@ def _cloudformation(kind: Kind, attr: str) -> tuple[Effect, str | None, str]:
     if prop in resource["create_only"] or any(p.split(".")[0] == prop
                                                 for p in resource["create_only"]
                                                 if "." not in p):
-        return REPLACE, None, f"{type_} {prop} is create-only (Update requires: Replacement) — {schema}"
+        return (REPLACE, None,
+                f"{type_} {prop} is create-only (Update requires: Replacement) — {schema}", "")
     noted = interruption_facts().get(type_, {}).get(prop)
     if noted and noted["update_requires"] == "Replacement":
-        return REPLACE, None, f"{type_} {prop}: {noted['detail']} — {noted['source']}"
+        return REPLACE, None, f"{type_} {prop}: {noted['detail']} — {noted['source']}", ""
     if noted and noted.get("interruption"):
         # The service's own documentation of the interruption wins over CloudFormation's
         # generic "No interruption" (ElastiCache documents brief disconnects it does not name).
         return (INTERRUPT, noted["interruption"],
-                f"{type_} {prop}: {noted['detail']} — {noted['source']}")
+                f"{type_} {prop}: {noted['detail']} — {noted['source']}", noted["detail"])
     if noted:
-        return UPDATE, None, f"{type_} {prop}: {noted['detail']} — {noted['source']}"
+        return UPDATE, None, f"{type_} {prop}: {noted['detail']} — {noted['source']}", ""
     if prop in resource.get("conditional_create_only", ()):
         return (UPDATE, None, f"{type_} {prop} is updated in place, replaced in some cases"
-                f" (conditionalCreateOnlyProperties) — {schema}")
-    return UPDATE, None, f"{type_} {prop} is not create-only (updated in place) — {schema}"
+                f" (conditionalCreateOnlyProperties) — {schema}", "")
+    return UPDATE, None, f"{type_} {prop} is not create-only (updated in place) — {schema}", ""
 
 
 def attribute_paths(kind_name: str, props: dict[str, Any], prefix: str = "") -> Iterator[str]:
@@ -144,7 +145,7 @@ def attribute_paths(kind_name: str, props: dict[str, Any], prefix: str = "") -> 
 
 
 def _reason(attr: str, terraform: Effect, cloudformation: Effect, interruption: str | None,
-            cfn_why: str) -> str:
+            detail: str) -> str:
     """What a user reads next to the change: why it replaces, or what the interruption is."""
     replacing = [name for name, effect in (("Terraform", terraform),
                                            ("CloudFormation", cloudformation))
@@ -153,8 +154,6 @@ def _reason(attr: str, terraform: Effect, cloudformation: Effect, interruption: 
         only = f" ({replacing[0]} only)" if len(replacing) == 1 else ""
         return f"`{attr}` forces replacement{only}"
     if cloudformation is INTERRUPT and interruption:
-        # The documented detail, without the source that follows it.
-        detail = cfn_why.split(": ", 1)[-1].rsplit(" — ", 1)[0]
         return f"{interruption}: {detail}"
     return ""
 
@@ -170,17 +169,19 @@ def classify(kind_name: str, attr: str) -> Change:
         return Change(NONE, NONE, None, "a lookup, not a resource: what reads it changes instead")
     override = kind.changes.get(attr) or kind.changes.get(attr.split(".")[0])
     tf_effect, tf_why = _terraform(kind, attr)
-    cfn_effect, interruption, cfn_why = _cloudformation(kind, attr)
+    cfn_effect, interruption, cfn_why, detail = _cloudformation(kind, attr)
     sources = [tf_why, cfn_why]
-    reason = _reason(attr, tf_effect, cfn_effect, interruption, cfn_why)
+    reason = _reason(attr, tf_effect, cfn_effect, interruption, detail)
+    note = ""
     if override is not None:
         tf_effect = override.terraform or tf_effect
         cfn_effect = override.cloudformation or cfn_effect
         interruption = override.interruption or interruption
         reason = override.reason or reason
+        note = override.reason
         if override.source:
             sources.append(override.source)
     if tf_effect is UPDATE and cfn_effect is INTERRUPT and interruption:
         # Terraform makes the same API call CloudFormation does: the same interruption.
         tf_effect = INTERRUPT
-    return Change(tf_effect, cfn_effect, interruption, reason, tuple(sources))
+    return Change(tf_effect, cfn_effect, interruption, reason, tuple(sources), note)

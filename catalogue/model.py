@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 Props = Mapping[str, Any]
 
@@ -35,8 +35,6 @@ class Encoder(Protocol):
     def json_text(self, value: Any) -> Any:
         """A JSON document written as one string (a dashboard body)."""
 
-
-Encode = Encoder
 
 
 def pascal(name: str) -> str:
@@ -72,7 +70,7 @@ class Fields:
                 out[name] = spelled
         return out
 
-    def pick(self, props: Props, target: str, encode: Encode) -> dict[str, Any]:
+    def pick(self, props: Props, target: str, encode: Encoder) -> dict[str, Any]:
         return {aws: encode(props[name]) for name, aws in self.spelling(target).items()
                 if name in props}
 
@@ -202,9 +200,10 @@ class TagSpec:
     """``TagSpecifications`` for these EC2 resource types."""
 
     types: tuple[str, ...]
+    param = "TagSpecifications"
 
     def render(self, tags: list[dict[str, str]]) -> dict[str, Any]:
-        return {"TagSpecifications": [{"ResourceType": t, "Tags": tags} for t in self.types]}
+        return {self.param: [{"ResourceType": t, "Tags": tags} for t in self.types]}
 
 
 @dataclass(frozen=True)
@@ -319,6 +318,11 @@ class Effect(enum.Enum):
     REPLACE = "replace"
 
 
+def worst(effects: Iterable[Effect], default: Effect = Effect.NONE) -> Effect:
+    """The most disruptive of ``effects`` (``default`` when there are none)."""
+    return max(effects, key=list(Effect).index, default=default)
+
+
 @dataclass(frozen=True)
 class Change:
     """What changing one attribute does, per target, with the sources of each fact."""
@@ -329,11 +333,12 @@ class Change:
     interruption: str | None = None
     reason: str = ""
     sources: tuple[str, ...] = ()
+    # The catalogue's hand-written note (an Override's reason), said once per resource.
+    note: str = ""
 
     @property
     def worst(self) -> Effect:
-        order = list(Effect)
-        return max(self.terraform, self.cloudformation, key=order.index)
+        return worst((self.terraform, self.cloudformation))
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,11 @@ from typing import Any
 
 from s0c.catalogue import KINDS
 from s0c.catalogue.changes import Unclassified, attribute_paths, classify
-from s0c.catalogue.model import Change, Effect, Keep
+from s0c.catalogue.model import Change, Effect, Keep, worst
 from s0c.compiler.graph import Graph, Input, Json, Node, Ref, Template, iter_refs
 from s0c.spec.diagnostics import SpecPath
 
 TARGETS = ("terraform", "cloudformation")
-# Actions, mildest first; "interrupt" is an update in place that interrupts the resource.
-ACTIONS = ("no-op", "update", "interrupt", "replace", "create", "delete")
 _BY_EFFECT = {Effect.NONE: "no-op", Effect.UPDATE: "update", Effect.INTERRUPT: "interrupt",
               Effect.REPLACE: "replace"}
 _SEVERITY = {"no-op": 0, "update": 1, "interrupt": 2, "create": 1, "replace": 3, "delete": 3}
@@ -44,7 +42,9 @@ class AttrChange:
 class ResourceChange:
     id: str
     kind: str
-    action: dict[str, str]  # target -> one of ACTIONS
+    # target -> no-op, update, interrupt (an update in place that interrupts the resource),
+    # replace, create or delete
+    action: dict[str, str]
     attrs: list[AttrChange] = field(default_factory=list)
     origin: SpecPath = ()
     data_loss: str | None = None
@@ -52,10 +52,6 @@ class ResourceChange:
 
     def worst(self, targets: tuple[str, ...] = TARGETS) -> str:
         return max((self.action[t] for t in targets), key=_SEVERITY.__getitem__)
-
-    @property
-    def disagree(self) -> bool:
-        return len({self.action[t] for t in TARGETS}) > 1
 
 
 def show(value: Any) -> str:
@@ -135,9 +131,7 @@ def _data_loss(node: Node, action: str) -> str | None:
 
 
 def _action(changes: list[AttrChange], target: str) -> str:
-    effects = [getattr(c.change, target) for c in changes]
-    worst = max(effects, key=list(Effect).index) if effects else Effect.NONE
-    return _BY_EFFECT[worst]
+    return _BY_EFFECT[worst(getattr(c.change, target) for c in changes)]
 
 
 def diff_graphs(old: Graph, new: Graph) -> list[ResourceChange]:
@@ -166,11 +160,9 @@ def diff_graphs(old: Graph, new: Graph) -> list[ResourceChange]:
             moved[node.id] = "replace"
         change = ResourceChange(node.id, node.kind, action, changes, node.origin)
         change.data_loss = _data_loss(before, change.worst())
-        # Reasons that explain more than one attribute's effect (an override's note) are said
-        # once for the resource; the per-attribute "why" stays with the attribute.
-        change.notes = sorted({c.change.reason for c in changes
-                               if c.change.reason and not c.change.reason.startswith(
-                                   (f"`{c.path}` forces", f"{c.change.interruption}:"))})
+        # The catalogue's notes are said once for the resource; the per-attribute "why" stays
+        # with the attribute.
+        change.notes = sorted({c.change.note for c in changes if c.change.note})
         out.append(change)
     for node in reversed(old.ordered()):
         if node.id not in new.nodes and not KINDS[node.kind].lookup:

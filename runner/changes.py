@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from s0c.catalogue import KINDS
 from s0c.catalogue.changes import Unclassified, classify
-from s0c.catalogue.model import Effect
+from s0c.catalogue.model import Effect, worst
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,13 @@ class ChangedStep:
 
     @property
     def effect(self) -> Effect:
-        effects = [effect for _, effect in self.fields] or [Effect.REPLACE]
-        return max(effects, key=list(Effect).index)
+        # No recorded fields (a digest-only journal): assume the worst, as the diff does.
+        return worst((effect for _, effect in self.fields), default=Effect.REPLACE)
 
 
-def _attribute(kind: str, api_field: str, step: dict) -> str | None:
-    """The graph attribute an API field of the kind's create call comes from."""
-    spelled = {api: attr for attr, api in KINDS[kind].fields.spelling("api").items()}
+def _attribute(kind: str, api_field: str, step: dict, spelled: dict[str, str]) -> str | None:
+    """The graph attribute an API field of the kind's call comes from (``spelled``: API field ->
+    graph attribute, for the kind's create call)."""
     if api_field in spelled:
         return spelled[api_field]
     for follow in KINDS[kind].api.follow:  # a follow-up call sets the attribute it is made for
@@ -43,14 +43,16 @@ def classify_step(step: dict, applied: dict | None) -> ChangedStep:
     kind = step["kind"]
     if applied is None:
         return ChangedStep(step["id"], kind, ())
+    spelled = {api: attr for attr, api in KINDS[kind].fields.spelling("api").items()}
+    tags = KINDS[kind].api.tags
     fields = []
     for key in sorted(set(step["params"]) | set(applied)):
         if step["params"].get(key) == applied.get(key):
             continue
-        if key in ("Tags", "TagSpecifications", "ResourceTags", "tags"):
+        if tags is not None and key == tags.param:
             fields.append((key, Effect.UPDATE))  # every kind updates its tags in place
             continue
-        attr = _attribute(kind, key, step)
+        attr = _attribute(kind, key, step, spelled)
         try:
             effect = classify(kind, attr).cloudformation if attr else Effect.REPLACE
         except Unclassified:
