@@ -66,8 +66,10 @@ def render_sarif(files: list[LintedFile], rules: dict[str, Rule]) -> str:
             if item.code in rules:
                 result["ruleIndex"] = ids.index(item.code)
             if item.suppression is not None:
-                result["suppressions"] = [{"kind": "inSource",
-                                           "justification": item.suppression.reason}]
+                entry = {"kind": "inSource", "justification": item.suppression.reason}
+                if item.suppression.modes is not None:
+                    entry["properties"] = {"modes": list(item.suppression.modes)}
+                result["suppressions"] = [entry]
             results.append(result)
         for item in linted.notices:
             notifications.append({"descriptor": {"id": item.code}, "level": "note",

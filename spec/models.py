@@ -228,6 +228,10 @@ class Suppression(_Model):
         description="Why this finding is accepted (shown in every report).")
     expires: IsoDate | None = Field(default=None, description="After this date the suppression"
                                     " stops working and is reported (S0C-SUP-001).")
+    modes: list[Mode] | None = Field(default=None, min_length=1, description="Only in these"
+                                     " modes (e.g. [development, testing]); omit for every mode."
+                                     " Switching the spec to another mode reports the finding"
+                                     " again.")
 
 
 class Policies(_Model):
