@@ -78,3 +78,23 @@ def emit(output: str | None, text: str) -> None:
     except WriteError as exc:
         click.echo(f"s0c: cannot write {output}: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def prices_option(command):
+    """``--prices FILE``: a price file (from `s0c prices refresh`) over s0c's own table."""
+    return click.option("--prices", "prices_file", type=click.Path(dir_okay=False),
+                        help="Price file from `s0c prices refresh` (wins over the spec's"
+                             " cost.prices and s0c's own table).")(command)
+
+
+def load_prices(path: str | None):
+    """The price table ``--prices`` names (None when not given); exit 2 when it is unusable."""
+    if path is None:
+        return None
+    from s0c.cost.price_file import PriceFileError, read_price_file
+
+    try:
+        return read_price_file(path)
+    except PriceFileError as exc:
+        click.echo(f"s0c: --prices {path}: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)

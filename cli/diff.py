@@ -13,8 +13,8 @@ import tempfile
 
 import click
 
-from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit, plugin_manager, print_styled,
-                     report)
+from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit, load_prices, plugin_manager,
+                     prices_option, print_styled, report)
 
 BACKENDS = ("terraform", "cloudformation", "boto3")
 
@@ -35,8 +35,9 @@ BACKENDS = ("terraform", "cloudformation", "boto3")
               help="Do not fail when NEW switches to mode: live (OLD is not).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the report to a file instead of standard output.")
+@prices_option
 def diff(old: str, new: str, fmt: str, backend: str | None, fail_on: str, allow_live: bool,
-         output: str | None) -> None:
+         output: str | None, prices_file: str | None) -> None:
     """Compare two specs: OLD and NEW are files or git revisions (main:examples/poc.yaml).
 
     Exit 0 when nothing changes at or above --fail-on, 1 when something does (or NEW goes live
@@ -55,7 +56,8 @@ def diff(old: str, new: str, fmt: str, backend: str | None, fail_on: str, allow_
             click.echo(f"s0c diff: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         before, after = lint_both(*[(i.label, i.text, i.base_dir) for i in inputs],
-                                  today=datetime.date.today(), pm=plugin_manager())
+                                  today=datetime.date.today(), pm=plugin_manager(),
+                                  prices=load_prices(prices_file))
     bad = False
     for result in (before, after):
         if result.graph is None or not result.ok or result.report is None:

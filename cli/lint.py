@@ -10,7 +10,8 @@ import click
 
 from s0c.spec.diagnostics import Severity
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit, plugin_manager, print_styled
+from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, emit, load_prices, plugin_manager,
+                     prices_option, print_styled)
 from .findings import LintedFile
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -69,8 +70,9 @@ def render_json(files: list[LintedFile], threshold: Severity) -> str:
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the report to a file instead of standard output.")
 @click.option("--show-suppressed", is_flag=True, help="Also list suppressed findings (text).")
+@prices_option
 def lint(specs: tuple[str, ...], fmt: str, fail_on: str, output: str | None,
-         show_suppressed: bool) -> None:
+         show_suppressed: bool, prices_file: str | None) -> None:
     """Run the policy rules on SPECS.
 
     Exit 0 when no finding at or above --fail-on remains, 1 when one does, 2 when a spec is
@@ -83,7 +85,8 @@ def lint(specs: tuple[str, ...], fmt: str, fail_on: str, output: str | None,
 
     pm = plugin_manager()
     today = datetime.date.today()
-    files = [locate(lint_spec(path, today=today, pm=pm)) for path in specs]
+    prices = load_prices(prices_file)
+    files = [locate(lint_spec(path, today=today, pm=pm, prices=prices)) for path in specs]
     threshold = Severity(fail_on)
     if fmt == "text":
         lines = render_text(files, show_suppressed)

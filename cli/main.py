@@ -17,6 +17,7 @@ from .deploy import apply, destroy
 from .diff import diff
 from .graph import graph
 from .lint import lint, rules
+from .prices import prices
 
 
 def _size(graph) -> str:
@@ -142,7 +143,7 @@ def completion(shell: str) -> None:
 
 
 # Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time).
-for command in (apply, destroy, lint, rules, cost, diff, graph):
+for command in (apply, destroy, lint, rules, cost, diff, graph, prices):
     cli.add_command(command)
 
 

@@ -19,6 +19,7 @@ from .lower import lower
 from s0c.plugins.manager import backends, make_plugin_manager
 
 if TYPE_CHECKING:
+    from s0c.cost.prices import PriceTable
     from s0c.policies.engine import Report
 
 
@@ -30,14 +31,35 @@ class Result:
     graph: Graph | None = None
     files: dict[str, str] = field(default_factory=dict)
     report: "Report | None" = None
+    # The price table in effect: --prices, else the spec's cost.prices, else None (s0c's own).
+    prices: "PriceTable | None" = None
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
 
 
-def build_graph(path: str, *, text: str | None = None, base_dir: str = ".") -> Result:
-    """Spec file (or text) -> validated spec and resource graph, or positioned diagnostics."""
+def _spec_prices(spec: Spec, base_dir: str) -> tuple["PriceTable | None", list[Diagnostic]]:
+    if spec.cost.prices is None:
+        return None, []
+    import os
+
+    from s0c.cost.price_file import PriceFileError, read_price_file
+    from s0c.spec.diagnostics import error
+
+    try:
+        return read_price_file(os.path.join(base_dir, spec.cost.prices)), []
+    except PriceFileError as exc:
+        return None, [error("S0C-PRICES", f"price file {spec.cost.prices!r}: {exc}",
+                            ("cost", "prices"))]
+
+
+def build_graph(path: str, *, text: str | None = None, base_dir: str = ".",
+                prices: "PriceTable | None" = None) -> Result:
+    """Spec file (or text) -> validated spec and resource graph, or positioned diagnostics.
+
+    ``prices`` (a price file the user named on the command line) wins over the spec's own
+    ``cost.prices``."""
     if text is None:
         document, diagnostics, source = load_file(path)
     else:
@@ -54,6 +76,11 @@ def build_graph(path: str, *, text: str | None = None, base_dir: str = ".") -> R
     result.diagnostics += problems
     if problems:
         return result
+    result.prices, problems = (prices, []) if prices is not None else \
+        _spec_prices(spec, document.base_dir)
+    result.diagnostics += problems
+    if problems:
+        return result
     result.spec = spec
     result.graph, problems = lower(spec, public_key)
     result.diagnostics += problems
@@ -65,7 +92,8 @@ class UnknownBackend(ValueError):
 
 
 def lint_spec(path: str, *, today: datetime.date, text: str | None = None, base_dir: str = ".",
-              pm: pluggy.PluginManager | None = None) -> Result:
+              pm: pluggy.PluginManager | None = None,
+              prices: "PriceTable | None" = None) -> Result:
     """Build the graph, then run every registered policy rule; ``result.report`` holds them.
 
     ``today`` decides which suppressions have expired (only the CLI reads the clock).
@@ -73,9 +101,9 @@ def lint_spec(path: str, *, today: datetime.date, text: str | None = None, base_
     from s0c.policies.engine import registered_rules, run
 
     rules = registered_rules(pm or make_plugin_manager())
-    result = build_graph(path, text=text, base_dir=base_dir)
+    result = build_graph(path, text=text, base_dir=base_dir, prices=prices)
     if result.spec is not None and result.graph is not None and result.ok:
-        result.report = run(result.spec, result.graph, rules, today)
+        result.report = run(result.spec, result.graph, rules, today, prices=result.prices)
     return result
 
 

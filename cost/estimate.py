@@ -41,9 +41,13 @@ class LineItem:
 
 @dataclass(frozen=True)
 class Unpriced:
+    """A charge s0c knows exists but cannot price: never $0, always listed as unknown."""
+
     resource: str | None
     message: str
     path: SpecPath
+    description: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Estimate:
     hours: int
     items: list[LineItem] = field(default_factory=list)
     unpriced: list[Unpriced] = field(default_factory=list)
+    region_priced: bool = True  # False: the table has no prices at all for the region
     free: list[str] = field(default_factory=list)
     # name -> (value, what it means)
     assumptions: dict[str, tuple[object, str]] = field(default_factory=dict)
@@ -59,7 +64,12 @@ class Estimate:
 
     @property
     def monthly(self) -> float:
+        """The priced items' sum: a lower bound of the real cost when ``complete`` is False."""
         return round(sum(item.monthly for item in self.items), 2)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unpriced
 
     @property
     def hourly(self) -> float:
@@ -79,9 +89,12 @@ class _Pricer:
         price = self.table.get(category, self.region, key)
         path = tuple(node.origin) if path is None else path
         if price is None:
+            where = (f"s0c's price table has no prices for {self.region}"
+                     if self.region not in self.table.regions else
+                     f"no {self.region} price for {key} ({category}) in s0c's price table")
             self.result.unpriced.append(Unpriced(
-                node.id, f"no {self.region} price for {key} ({category}) in s0c's table:"
-                " the estimate leaves it out", path))
+                node.id, f"{description}: {where}, so its cost is unknown", path, description,
+                node.kind))
             return
         monthly = price.usd * quantity * (self.hours if hourly else 1)
         amount = f"{quantity:g} {per} x " if quantity != 1 else ""
@@ -178,11 +191,9 @@ class _Pricer:
                 self.add(node, f"CloudWatch {what}", "cloudwatch", key, 1, what, hourly=False)
 
     def run(self, graph: Graph) -> Estimate:
-        if self.region not in self.table.regions:
-            self.result.unpriced.append(Unpriced(
-                None, f"s0c's price table has no prices for {self.region} (it has"
-                f" {', '.join(self.table.regions)})", ("region",)))
-            return self.result
+        # A region the table lacks is not an early return: every charge then reads "unknown"
+        # on its own line, so the report still says what would cost money.
+        self.result.region_priced = self.region in self.table.regions
         nodes = sorted(graph.nodes.values(), key=lambda n: n.id)
         self.by_kind: dict[str, list[Node]] = {}
         by_price: dict[str, list[Node]] = {}
@@ -202,7 +213,7 @@ class _Pricer:
             else:
                 self.result.unpriced.append(Unpriced(
                     node.id, f"s0c does not know how to price {node.kind} ({node.id}):"
-                    f" no pricing for {key!r}", tuple(node.origin)))
+                    f" no pricing for {key!r}", tuple(node.origin), node.kind, node.kind))
         for key, (table_key, free_key, what) in PER_ACCOUNT.items():
             self.monitoring(by_price.get(key, []), table_key, free_key, what)
         return self.result
@@ -219,6 +230,8 @@ def estimate(spec: Spec, graph: Graph, table: PriceTable | None = None) -> Estim
     # Every assumption the spec's `cost:` section takes, with what it means (its field's text).
     result.assumptions = {"hours_per_month": (table.hours_per_month, "hours in a billed month")}
     for name, definition in type(spec.cost).model_fields.items():
+        if name == "prices":  # which table, not an assumption about usage
+            continue
         result.assumptions[name] = (getattr(spec.cost, name),
                                     (definition.description or name).rstrip("."))
     result.sources = table.sources()

@@ -15,6 +15,9 @@ class Price:
     unit: str
     as_of: str
     source: str
+    # Not read from a source but derived (a copy of another region, twice Single-AZ, ...):
+    # how it was derived. None for a figure read from the category's sources.
+    derived: str | None = None
 
 
 class PriceTable:
@@ -32,10 +35,17 @@ class PriceTable:
         usd = entry["regions"].get(region, {}).get(key)
         if usd is None:
             return None
-        return Price(float(usd), category, entry["unit"], entry["as_of"], entry["source"])
+        return Price(float(usd), category, entry["unit"], entry["as_of"], entry["source"],
+                     self.derived(category, region, key))
 
-    def sources(self) -> dict[str, dict[str, str]]:
-        return {name: {"unit": entry["unit"], "as_of": entry["as_of"], "source": entry["source"]}
+    def derived(self, category: str, region: str, key: str) -> str | None:
+        """How a figure was derived (``"*"`` stands for every key of that region), or None."""
+        notes = self.data["prices"][category].get("derived", {}).get(region, {})
+        return notes.get(key, notes.get("*"))
+
+    def sources(self) -> dict[str, dict]:
+        return {name: {"unit": entry["unit"], "as_of": entry["as_of"], "source": entry["source"],
+                       "sources": entry.get("sources", [])}
                 for name, entry in sorted(self.data["prices"].items())}
 
 

@@ -123,7 +123,8 @@ def compare(old: Result, new: Result, old_label: str, new_label: str) -> SpecDif
     """Both sides must have built (``result.graph`` and ``result.report`` set)."""
     assert old.graph and new.graph and old.spec and new.spec and old.report and new.report
     resources = diff_graphs(old.graph, new.graph)
-    cost = _cost(estimate(old.spec, old.graph), estimate(new.spec, new.graph))
+    cost = _cost(estimate(old.spec, old.graph, old.prices),
+                 estimate(new.spec, new.graph, new.prices))
     before = {_finding_key(d): d for d in old.report.findings}
     after = {_finding_key(d): d for d in new.report.findings}
     return SpecDiff(
@@ -134,7 +135,7 @@ def compare(old: Result, new: Result, old_label: str, new_label: str) -> SpecDif
 
 
 def lint_both(old: tuple[str, str, str], new: tuple[str, str, str], today: datetime.date,
-              pm=None) -> tuple[Result, Result]:
+              pm=None, prices=None) -> tuple[Result, Result]:
     """(label, text, base_dir) of each side -> their lint results (graph, findings)."""
-    return tuple(lint_spec(label, text=text, base_dir=base_dir, today=today, pm=pm)
+    return tuple(lint_spec(label, text=text, base_dir=base_dir, today=today, pm=pm, prices=prices)
                  for label, text, base_dir in (old, new))  # type: ignore[return-value]

@@ -126,7 +126,9 @@ def render_text(diff: SpecDiff, targets: tuple[str, ...]) -> list[tuple[str, str
     add("")
     cost = diff.cost
     add(f"cost: {_money(cost.old)} -> {_money(cost.new)} a month "
-        f"({_money(cost.delta, sign=True)})", "bold")
+        f"({_money(cost.delta, sign=True)})"
+        + (f", incomplete: {len(cost.unpriced)} charge(s) unknown" if cost.unpriced else ""),
+        "bold")
     for line in cost.lines:
         add(f"  {line.resource}: {_money(line.old)} -> {_money(line.new)} "
             f"({_money(line.delta, sign=True)})")

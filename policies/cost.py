@@ -18,7 +18,7 @@ NEAR_CEILING = 0.8
 def over_budget(ctx: Context):
     total, ceiling = ctx.estimate.monthly, ctx.spec.budget.monthly_usd
     if total > ceiling:
-        yield over_budget.finding(f"estimated ${total:,.2f}/month exceeds the budget of"
+        yield over_budget.finding(f"estimated {_amount(ctx)}/month exceeds the budget of"
                                   f" ${ceiling:,.2f} ({_share(total, ceiling)})",
                                   ("budget", "monthly_usd"))
 
@@ -31,18 +31,29 @@ def near_budget(ctx: Context):
     total, ceiling = ctx.estimate.monthly, ctx.spec.budget.monthly_usd
     # Also above the ceiling: raising the budget then never adds a cost finding.
     if total > NEAR_CEILING * ceiling:
-        yield near_budget.finding(f"estimated ${total:,.2f}/month is {_share(total, ceiling)} of"
-                                  f" the ${ceiling:,.2f} budget", ("budget", "monthly_usd"))
+        yield near_budget.finding(f"estimated {_amount(ctx)}/month is {_share(total, ceiling)}"
+                                  f" of the ${ceiling:,.2f} budget", ("budget", "monthly_usd"))
 
 
-@rule("S0C-COST-003", "Every resource has a known price", WARNING,
-      """An instance type or class missing from s0c's price table is left out of the estimate,
-      so the cost rules cannot vouch for the total.""",
-      """Use a type the table knows (`s0c cost SPEC` names the missing one), or check its price by
-      hand.""", "cost")
+@rule("S0C-COST-003", "Every resource has a known price", ERROR,
+      """The budget is a ceiling s0c promises to check: a resource whose price s0c does not know
+      (a type, class or region missing from its price table) makes the total a lower bound, and a
+      ceiling cannot be proved against a lower bound. Unknown is never read as $0.""",
+      """Use a type and region the table knows (`s0c cost SPEC` lists what is unknown), give
+      current prices with `s0c prices refresh` and `--prices FILE` (or cost.prices), or suppress
+      this finding with the reason the price is acceptable.""", "cost")
 def unpriced(ctx: Context):
-    for item in ctx.estimate.unpriced:
-        yield unpriced.finding(item.message, item.path, resource=item.resource)
+    found = ctx.estimate
+    if found.unpriced and not found.region_priced:
+        # One finding, on the region: the same cause 20 times over hides the fix.
+        yield unpriced.finding(
+            f"s0c's price table has no prices for {ctx.spec.region}: {len(found.unpriced)}"
+            f" charge(s) are unknown, so the ${ctx.spec.budget.monthly_usd:,.2f} budget cannot be"
+            " proved", ("region",))
+        return
+    for item in found.unpriced:
+        yield unpriced.finding(f"{item.message}: the ${ctx.spec.budget.monthly_usd:,.2f} budget"
+                               " cannot be proved", item.path, resource=item.resource)
 
 
 @rule("S0C-BUDGET-001", "Budget alert thresholds are ascending", WARNING,
@@ -69,6 +80,11 @@ def alert_below_ceiling(ctx: Context):
         yield alert_below_ceiling.finding(f"{what}: no warning before the budget is spent",
                                           ("budget", "alerts_usd") if budget.alerts_usd
                                           else ("budget",))
+
+
+def _amount(ctx: Context) -> str:
+    total = f"${ctx.estimate.monthly:,.2f}"
+    return total if ctx.estimate.complete else f"at least {total}"
 
 
 def _share(total: float, ceiling: float) -> str:

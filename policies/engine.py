@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pluggy
 
+from typing import TYPE_CHECKING
+
 from s0c.compiler.graph import Graph
 from s0c.plugins.manager import PluginError
 from s0c.spec.diagnostics import Diagnostic, Severity, SpecPath, dotted
@@ -14,6 +16,9 @@ from s0c.spec.models import Spec, Suppression
 
 from . import suppressions as sup
 from .rule import Context, Rule
+
+if TYPE_CHECKING:
+    from s0c.cost.prices import PriceTable
 
 ENGINE_RULES = {sup.expired.id, sup.unused.id, sup.unknown.id}
 SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -51,9 +56,10 @@ def _key(diagnostic: Diagnostic) -> tuple:
             diagnostic.resource or "")
 
 
-def check(spec: Spec, graph: Graph, rules: dict[str, Rule]) -> list[Diagnostic]:
+def check(spec: Spec, graph: Graph, rules: dict[str, Rule],
+          prices: "PriceTable | None" = None) -> list[Diagnostic]:
     """Every rule's findings, before suppressions, in a stable order."""
-    ctx = Context(spec, graph)
+    ctx = Context(spec, graph, prices)
     found: set[Diagnostic] = set()
     for rule in rules.values():
         if rule.id in ENGINE_RULES:
@@ -75,7 +81,8 @@ def covers(suppression: Suppression, finding: Diagnostic) -> bool:
     return any(dotted(path[:length]) == suppression.resource for length in range(1, len(path) + 1))
 
 
-def run(spec: Spec, graph: Graph, rules: dict[str, Rule], today: datetime.date) -> Report:
+def run(spec: Spec, graph: Graph, rules: dict[str, Rule], today: datetime.date,
+        prices: "PriceTable | None" = None) -> Report:
     report = Report()
     live: list[tuple[int, Suppression]] = []
     for index, suppression in enumerate(spec.policies.suppress):
@@ -95,7 +102,7 @@ def run(spec: Spec, graph: Graph, rules: dict[str, Rule], today: datetime.date) 
         else:
             live.append((index, suppression))
     used: set[int] = set()
-    for finding in check(spec, graph, rules):
+    for finding in check(spec, graph, rules, prices):
         match = next((index for index, s in live if covers(s, finding)), None)
         if match is None:
             report.findings.append(finding)

@@ -13,6 +13,7 @@ from s0c.spec.models import Spec
 
 if TYPE_CHECKING:
     from s0c.cost.estimate import Estimate
+    from s0c.cost.prices import PriceTable
 
 RULE_ID = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+")
 
@@ -55,6 +56,7 @@ class Context:
 
     spec: Spec
     graph: Graph
+    prices: "PriceTable | None" = None  # None: s0c's own table
 
     def nodes(self, *kinds: str) -> list[Node]:
         return [node for node in self.graph.nodes.values() if node.kind in kinds]
@@ -78,7 +80,7 @@ class Context:
     @cached_property
     def estimate(self) -> "Estimate":
         from s0c.cost.estimate import estimate
-        return estimate(self.spec, self.graph)
+        return estimate(self.spec, self.graph, self.prices)
 
     def origin(self, node: Node, *more: str | int) -> SpecPath:
         return tuple(node.origin) + tuple(more)

@@ -255,6 +255,9 @@ class CostAssumptions(_Model):
                                           " (when network.flow_logs is on).")
     cloudwatch_free_tier: bool = Field(default=True, description="The account's free 3 dashboards"
                                        " and 10 alarms are not used by anything else.")
+    prices: Annotated[str, Field(min_length=1, max_length=4096)] | None = Field(
+        default=None, description="A price file (from `s0c prices refresh`), relative to the"
+        " spec file; its figures win over s0c's own table.")
 
 
 class Spec(_Model):

@@ -84,11 +84,13 @@ def test_unknown_prices_are_named_not_guessed(field, value):
     assert "x2iedn.xlarge" in found.unpriced[0].message
 
 
-def test_a_region_without_prices_says_so():
+def test_a_region_without_prices_leaves_every_charge_unknown_never_zero():
     data = poc_data()
-    data["region"] = "eu-central-1"
+    data["region"] = "af-south-1"
     found = priced(data)
-    assert found.items == [] and [u.path for u in found.unpriced] == [("region",)]
+    assert found.items == [] and not found.region_priced and not found.complete
+    assert {u.resource for u in found.unpriced} >= {"host", "db", "cache", "nat_a", "alb"}
+    assert all("no prices for af-south-1" in u.message for u in found.unpriced)
 
 
 def test_flow_logs_are_priced_by_the_gb_delivered_that_the_spec_assumes():

@@ -97,7 +97,7 @@ CASES: dict[str, list[tuple[str, list[tuple[str, str]], str]]] = {
     "S0C-COST-001": [(GOOD, [("monthly_usd: 400", "monthly_usd: 200  #!")], "error")],
     "S0C-COST-002": [(GOOD, [("monthly_usd: 400", "monthly_usd: 260  #!")], "warning")],
     "S0C-COST-003": [(GOOD, [("instance_type: t3.xlarge", "instance_type: x2iedn.xlarge  #!")],
-                      "warning")],
+                      "error")],
     "S0C-BUDGET-001": [(GOOD, [("alerts_usd: [100, 200, 300]", "alerts_usd: [200, 100]  #!")],
                         "warning")],
     "S0C-BUDGET-002": [(GOOD, [("alerts_usd: [100, 200, 300]", "alerts_usd: [450, 500]  #!")],

@@ -1,0 +1,184 @@
+"""The price table's data: every figure has a source and a date, derived figures say how, the
+regions s0c claims have what the PoC needs, and the offer-file updater reads AWS's format."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from s0c.cost.prices import PriceTable, load
+
+ROOT = Path(__file__).resolve().parents[2]
+TEN = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2",
+       "eu-central-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"]
+
+
+def _script(name: str):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_category_has_a_unit_a_date_and_sources():
+    for name, entry in load().data["prices"].items():
+        assert entry["unit"] and entry["source"], name
+        datetime.date.fromisoformat(entry["as_of"])
+        assert entry["sources"], name
+        for source in entry["sources"]:
+            assert source["path"] and source["data_date"] and source["gave"], name
+            if source["repository"]:
+                assert len(source["commit"]) == 40, (name, source)
+
+
+def test_every_figure_is_positive_and_every_derived_entry_is_labelled():
+    table = load()
+    for name, entry in table.data["prices"].items():
+        for region, values in entry["regions"].items():
+            assert all(usd > 0 for usd in values.values()), (name, region)
+        for region, notes in entry.get("derived", {}).items():
+            assert region in entry["regions"], (name, region)
+            for key, text in notes.items():
+                assert key == "*" or key in entry["regions"][region], (name, region, key)
+                assert len(text) > 20, (name, region, key)
+
+
+def test_price_carries_how_it_was_derived():
+    table = load()
+    read = table.get("ec2_instance", "us-east-1", "t3.xlarge")
+    assert read is not None and read.derived is None and read.usd == 0.1664
+    copied = table.get("ec2_instance", "us-west-2", "t3.xlarge")
+    assert copied.usd == 0.1664 and "copied from us-east-1" in copied.derived
+    multi = table.get("rds_postgres_instance_multi_az", "eu-west-1", "db.t3.small")
+    single = table.get("rds_postgres_instance", "eu-west-1", "db.t3.small")
+    assert multi.usd == 2 * single.usd and "2 x Single-AZ" in multi.derived
+    assert single.derived is None
+    assert table.get("ec2_instance", "eu-west-1", "t3.xlarge") is None     # fail closed
+
+
+def test_the_instance_categories_cover_the_ten_regions_where_a_source_has_them():
+    table = load()
+    for category in ("elasticache_redis_node", "rds_postgres_instance",
+                     "rds_postgres_instance_multi_az"):
+        assert set(TEN) <= set(table.data["prices"][category]["regions"]), category
+    for region in TEN:
+        assert table.get("elasticache_redis_node", region, "cache.t3.micro")
+        assert table.get("rds_postgres_instance", region, "db.t3.small")
+    ec2 = table.data["prices"]["ec2_instance"]["regions"]["us-east-1"]
+    families = {key.split(".")[0] for key in ec2}
+    assert {"t3", "t3a", "t4g", "m7i", "m7a", "m7g", "c7i", "c7a", "c7g", "r7i", "r7a",
+            "r7g"} <= families
+    assert {"t3.nano", "t3.2xlarge", "m5.large", "m5.24xlarge", "c5.9xlarge"} <= set(ec2)
+
+
+# The PoC's needs, (category, key): what it prices in us-east-1.
+POC_NEEDS = [("ec2_instance", "t3.xlarge"), ("rds_postgres_instance", "db.t3.small"),
+             ("elasticache_redis_node", "cache.t3.micro"), ("nat_gateway", "hour"),
+             ("nat_gateway", "gb"), ("load_balancer", "hour"), ("load_balancer", "lcu_hour"),
+             ("ebs_volume", "gp3"), ("rds_storage", "gp3"), ("public_ipv4", "hour"),
+             ("secrets_manager", "secret"), ("ec2_detailed_monitoring", "instance")]
+# Regions with every PoC price; the others are named in PRICES.md and fail closed.
+POC_REGIONS = ["us-east-1", "us-west-2"]
+
+
+@pytest.mark.parametrize("region", POC_REGIONS)
+def test_the_regions_that_price_the_poc_have_every_category_it_needs(region):
+    table = load()
+    missing = [need for need in POC_NEEDS if table.get(need[0], region, need[1]) is None]
+    assert not missing, missing
+
+
+def test_regions_without_a_sourced_price_are_absent_not_guessed():
+    table = load()
+    for region in set(TEN) - set(POC_REGIONS) - {"us-east-2"}:
+        assert table.get("ec2_instance", region, "t3.xlarge") is None
+    for region in set(TEN) - set(POC_REGIONS):
+        assert table.get("nat_gateway", region, "hour") is None
+
+
+def test_poc_total_is_unchanged():
+    from tests.cost.test_estimate import priced
+    from tests.specs import poc_data
+    found = priced(poc_data())
+    assert found.monthly == 246.98 and not found.unpriced
+
+
+def test_the_table_is_what_the_build_script_makes_from_the_extracts():
+    build = _script("build_prices_from_public_copies")
+    table = build.build()
+    check = table.pop("crosscheck")
+    assert check["agree"] == check["total"] >= 15, check["lines"]
+    assert table == load().data
+
+
+def _offer(products: dict, prices: dict) -> dict:
+    """A tiny offer file shaped like AWS's: products + terms.OnDemand with priceDimensions."""
+    terms = {}
+    for sku, usd in prices.items():
+        terms[sku] = {f"{sku}.JRTCKXETXF": {
+            "offerTermCode": "JRTCKXETXF", "sku": sku, "effectiveDate": "2026-11-01T00:00:00Z",
+            "priceDimensions": {f"{sku}.JRTCKXETXF.6YS6EN2CT7": {
+                "rateCode": f"{sku}.JRTCKXETXF.6YS6EN2CT7", "unit": "Hrs",
+                "description": "On Demand", "pricePerUnit": {"USD": f"{usd:.10f}"}}},
+            "termAttributes": {}}}
+    return {"formatVersion": "v1.0", "offerCode": "X", "version": "20261101000000",
+            "publicationDate": "2026-11-01T00:00:00Z", "products": products,
+            "terms": {"OnDemand": terms, "Reserved": {}}}
+
+
+def _ec2(sku, kind, **over):
+    attributes = {"instanceType": kind, "operatingSystem": "Linux", "tenancy": "Shared",
+                  "preInstalledSw": "NA", "capacitystatus": "Used",
+                  "licenseModel": "No License required", "regionCode": "eu-west-1"}
+    attributes.update(over)
+    return sku, {"sku": sku, "productFamily": "Compute Instance", "attributes": attributes}
+
+
+def test_update_prices_reads_an_offer_file(tmp_path):
+    update = _script("update_prices")
+    ec2 = dict([_ec2("A", "t3.xlarge"), _ec2("B", "t3.xlarge", operatingSystem="Windows"),
+                _ec2("C", "t3.xlarge", tenancy="Dedicated"),
+                _ec2("D", "t3.xlarge", capacitystatus="AllocatedCapacityReservation"),
+                _ec2("E", "t3.xlarge", preInstalledSw="SQL Std"),
+                _ec2("F", "x2iedn.xlarge"), _ec2("G", "m7i.48xlarge")])
+    ec2_offer = _offer(ec2, {"A": 0.1824, "B": 0.3296, "C": 0.2, "D": 0.1824, "E": 1.0,
+                             "F": 1.0, "G": 1.0})
+    db = {sku: {"sku": sku, "productFamily": "Database Instance", "attributes": {
+        "instanceType": "db.t3.small", "databaseEngine": engine, "deploymentOption": az}}
+        for sku, engine, az in [("S", "PostgreSQL", "Single-AZ"), ("M", "PostgreSQL", "Multi-AZ"),
+                                ("Y", "MySQL", "Single-AZ"),
+                                ("R", "PostgreSQL", "Multi-AZ (readable standbys)")]}
+    rds_offer = _offer(db, {"S": 0.04, "M": 0.08, "Y": 0.036, "R": 0.1})
+    cache = {sku: {"sku": sku, "productFamily": "Cache Instance", "attributes": {
+        "instanceType": "cache.t3.micro", "cacheEngine": engine}}
+        for sku, engine in [("K", "Redis"), ("V", "Valkey"), ("Q", "Memcached")]}
+    cache_offer = _offer(cache, {"K": 0.018, "V": 0.0144, "Q": 0.017})
+
+    assert update.ec2_prices(ec2_offer) == {"t3.xlarge": 0.1824}
+    assert update.rds_prices(rds_offer) == {"Single-AZ": {"db.t3.small": 0.04},
+                                            "Multi-AZ": {"db.t3.small": 0.08}}
+    assert update.elasticache_prices(cache_offer) == {"cache.t3.micro": 0.018}
+    assert update.elasticache_prices(cache_offer, "Valkey") == {"cache.t3.micro": 0.0144}
+
+    for service, offer in [("AmazonEC2", ec2_offer), ("AmazonRDS", rds_offer),
+                           ("AmazonElastiCache", cache_offer)]:
+        folder = tmp_path / service / "eu-west-1"
+        folder.mkdir(parents=True)
+        (folder / "index.json").write_text(json.dumps(offer), encoding="utf-8")
+    data = json.loads(json.dumps(load().data))
+    counts = update.update(data, ["eu-west-1"], tmp_path)
+    assert counts == {"ec2_instance": 1, "rds_postgres_instance": 1,
+                      "rds_postgres_instance_multi_az": 1, "elasticache_redis_node": 1}
+    table = PriceTable(data)
+    price = table.get("rds_postgres_instance_multi_az", "eu-west-1", "db.t3.small")
+    assert price.usd == 0.08 and price.derived is None and price.as_of == "2021-08-03"
+    assert data["prices"]["rds_postgres_instance"]["sources"][-1]["data_date"] == "2026-11-01"
+    assert table.get("ec2_instance", "eu-west-1", "t3.xlarge").usd == 0.1824
+    assert table.get("rds_postgres_instance", "us-east-1", "db.t3.small").usd == 0.036
+    assert any("offers/v1.0" in s["path"] for s in data["prices"]["ec2_instance"]["sources"])
