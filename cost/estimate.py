@@ -124,9 +124,11 @@ class _Pricer:
         props = node.props
         copies = 2 if props.get("multi_az") else 1
         az = "Multi-AZ" if copies == 2 else "Single-AZ"
-        self.add(node, f"RDS PostgreSQL {props['instance_class']} ({az})",
-                 "rds_postgres_instance", props["instance_class"], copies, "instances",
-                 tuple(node.origin) + ("instance_class",))
+        # Multi-AZ has its own category (primary and standby in one figure, labelled derived
+        # where it is 2 x Single-AZ); storage is billed for both copies.
+        category = "rds_postgres_instance_multi_az" if copies == 2 else "rds_postgres_instance"
+        self.add(node, f"RDS PostgreSQL {props['instance_class']} ({az})", category,
+                 props["instance_class"], 1, "instance", tuple(node.origin) + ("instance_class",))
         storage = props.get("storage_type", "gp3")
         self.add(node, f"RDS {storage} storage, {props['allocated_storage']} GB ({az})",
                  "rds_storage", storage, props["allocated_storage"] * copies, "GB",

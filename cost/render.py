@@ -91,16 +91,16 @@ def as_rows(estimate: Estimate) -> list[tuple[str, str, str, str, str]]:
     unknown one reads 'unknown'."""
     hours = estimate.hours
     rows = [(i.resource, i.description, i.basis + (" (derived)" if _derived(i) else ""),
-             f"{i.hourly(hours):.4f}", f"{i.monthly:,.2f}" + ("*" if _derived(i) else ""))
+             f"{i.hourly(hours):.4f}", f"{i.monthly:,.2f}" + ("*" if _derived(i) else " "))
             for i in _ordered(estimate)]
-    rows += [(u.resource or "", u.description or u.message, "no price", "unknown", "unknown")
+    rows += [(u.resource or "", u.description or u.message, "no price", "unknown", "unknown ")
              for u in estimate.unpriced]
     return rows
 
 
 def _total_row(estimate: Estimate) -> tuple[str, str, str, str, str]:
     label = "total" if estimate.complete else "total (at least)"
-    return (label, "", "", f"{estimate.hourly:.4f}", f"{estimate.monthly:,.2f}")
+    return (label, "", "", f"{estimate.hourly:.4f}", f"{estimate.monthly:,.2f} ")
 
 
 def _notes(estimate: Estimate, budget: float, width: int | None) -> list[str]:
@@ -166,9 +166,9 @@ def as_markdown(estimate: Estimate, spec_file: str, budget: float) -> str:
     lines = [f"### Estimated cost of `{spec_file}` ({estimate.region})", "",
              "| resource | item | basis | $/hour | $/month |", "|---|---|---|---:|---:|"]
     for row in as_rows(estimate):
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        lines.append("| " + " | ".join(cell.strip().replace("|", "\\|") for cell in row) + " |")
     label, _, _, hourly, monthly = _total_row(estimate)
-    lines.append(f"| **{label}** | | | **{hourly}** | **{monthly}** |")
+    lines.append(f"| **{label}** | | | **{hourly}** | **{monthly.strip()}** |")
     lines.append("")
     for line in _notes(estimate, budget, None):
         if line.strip():

@@ -126,3 +126,21 @@ def test_a_bad_price_file_is_refused_with_exit_2(tmp_path):
     data["cost"] = {"prices": "missing.json"}
     outcome = CliRunner().invoke(cli, ["validate", _spec(tmp_path, data)])
     assert outcome.exit_code == 2 and "S0C-PRICES" in outcome.output
+
+
+def test_a_derived_price_is_labelled_in_every_output(tmp_path):
+    data = poc_data()
+    data["database"]["multi_az"] = True  # Multi-AZ figures are 2 x Single-AZ: derived
+    spec = _spec(tmp_path, data)
+    document = json.loads(_run("cost", spec, "--format", "json").output)
+    db = next(i for i in document["items"] if i["description"].startswith("RDS PostgreSQL"))
+    assert "Multi-AZ" in db["description"] and "2 x Single-AZ" in db["price"]["derived"]
+    assert db["monthly"] == round(2 * 0.036 * 730, 2)
+    text = _run("cost", spec).output
+    assert any(line.startswith("db ") and line.rstrip().endswith("*")
+               for line in text.splitlines() if "RDS PostgreSQL" in line)
+    assert "* derived price: RDS PostgreSQL db.t3.small (Multi-AZ): 2 x Single-AZ" in \
+        " ".join(text.split())
+    markdown = _run("cost", spec, "--format", "markdown").output
+    assert "(derived)" in markdown and "derived price" in markdown
+    assert "(derived)" in _run("cost", spec, "--wide").output
