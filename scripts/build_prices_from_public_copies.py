@@ -11,6 +11,11 @@ provenance to ``cost/data/sources/``::
         --karpenter PATH/karpenter-provider-aws --leanercloud PATH/ec2-instances-info \\
         --vantage PATH/ec2instances.info --infracost PATH/infracost
 
+``extract-regional --infracost PATH`` writes only ``infracost_goldens_eu_west_1.json`` (infracost's
+one test plan in eu-west-1). ``sources/skypilot_vms_regions.csv`` and ``skypilot_rows_read.csv`` are
+rows of skypilot-catalog's vms.csv (3.65 M characters, too large to clone here) read page by page
+with the search tool and copied verbatim; their header says which pages.
+
 ``build`` (the default) turns the extracts in ``cost/data/sources/`` into prices.json. Every
 figure keeps its source; a figure not read from a source is listed in the category's
 ``derived`` map with how it was obtained. Nothing is typed in by hand here except the rules in
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import subprocess
 import sys
@@ -143,6 +149,61 @@ def extract(args: argparse.Namespace) -> None:
                                      " monthly costs (us-east-1 test plans)"}, "checks": checks})
 
 
+def golden_line(text: str, resource_path: str, pattern: str) -> tuple[float, float]:
+    """(quantity, monthly USD) of the first line starting with ``pattern`` under the resource path
+    (resource addresses separated by " > ", each a full word of the golden's tree)."""
+    block = text
+    for resource in filter(None, resource_path.split(" > ")):
+        block = re.split(rf" {re.escape(resource)}\s", block, maxsplit=1)[1]
+    amounts = r"\)?\s+([\d,.]+)\s+[A-Za-z-]+(?: [A-Za-z-]+)?\s+\$([\d,.]+)"
+    line = re.search(re.escape(pattern) + amounts, block)
+    return float(line.group(1).replace(",", "")), float(line.group(2).replace(",", ""))
+
+
+# infracost's only AWS test plan in one of the ten regions with figures s0c uses: eu-west-1.
+EU_WEST_1_TEST = "elastic_beanstalk_environment_test"
+EU_WEST_1_LINES = [  # (resource path, line text up to the quantity, what it gives)
+    ("aws_elastic_beanstalk_environment.my_eb_environment", "Instance usage (Linux/UNIX, on-demand,"
+     " t3.small", "ec2_instance t3.small"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_asg_instance_types",
+     "Instance usage (Linux/UNIX, on-demand, t3a.xlarge", "ec2_instance t3a.xlarge"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_asg_instance_type",
+     "Instance usage (Linux/UNIX, on-demand, t3a.large", "ec2_instance t3a.large"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_with_rds_no_usage",
+     "Instance usage (Linux/UNIX, on-demand, t3.large", "ec2_instance t3.large"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment", "Storage (general purpose SSD, gp2",
+     "ebs_volume gp2"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_with_rds > aws_launch_configuration",
+     "Storage (general purpose SSD, gp2", "ebs_volume gp2"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_with_rds > aws_db_instance",
+     "Storage (general purpose SSD, gp2", "rds_storage gp2 Multi-AZ"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_with_rds_no_usage > aws_db_instance",
+     "Storage (general purpose SSD, gp2", "rds_storage gp2 Multi-AZ"),
+    ("aws_elastic_beanstalk_environment.my_eb_environment_with_usage > aws_cloudwatch_log_group",
+     "Archival Storage", "cloudwatch_logs storage_gb_month"),
+]
+
+
+def extract_regional(args: argparse.Namespace) -> None:
+    path = (f"internal/providers/terraform/aws/testdata/{EU_WEST_1_TEST}/{EU_WEST_1_TEST}.golden")
+    text = git_show(args.infracost, INFRACOST["commit"], path)
+    tf = git_show(args.infracost, INFRACOST["commit"], path.replace(".golden", ".tf"))
+    region = re.search(r'region\s*=\s*"([a-z0-9-]+)"', tf).group(1)
+    date = subprocess.run(["git", "-C", str(args.infracost), "log", "-1", "--format=%cs",
+                           INFRACOST["commit"], "--", path], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    lines = []
+    for resource, pattern, gives in EU_WEST_1_LINES:
+        quantity, monthly = golden_line(text, resource, pattern)
+        lines.append({"resource": resource, "line": pattern, "gives": gives,
+                      "quantity": quantity, "monthly_usd": monthly})
+    write("infracost_goldens_eu_west_1.json", {
+        "provenance": {**INFRACOST, "path": path, "data_date": date, "region": region,
+                       "what": "infracost's expected monthly costs for a test plan whose provider"
+                       " region is eu-west-1 (unit price = monthly USD / quantity)"},
+        "lines": lines})
+
+
 # (test, resource address or "", the line's text up to the quantity) -> us-east-1 cross-checks
 INFRACOST_CHECKS = [
     ("db_instance_test", "aws_db_instance.postgres", "Database instance (on-demand, Single-AZ, db.t3.large"),
@@ -192,10 +253,7 @@ def load_source(name: str) -> dict:
 def copy_rule_agreement() -> dict[str, tuple[int, int]]:
     """Rows read from skypilot's vms.csv: does us-east-2 / us-west-2 equal us-east-1?"""
     rows: dict[str, dict[str, float]] = {}
-    for line in (SOURCES / COPY_RULE_ROWS).read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or line.startswith("InstanceType") or not line.strip():
-            continue
-        cells = line.split(",")
+    for cells in skypilot_rows():
         rows.setdefault(cells[0], {})[cells[8]] = float(cells[6])
     result = {}
     for region in ("us-east-2", "us-west-2"):
@@ -203,6 +261,58 @@ def copy_rule_agreement() -> dict[str, tuple[int, int]]:
                  if "us-east-1" in r and region in r]
         result[region] = (sum(a == b for a, b in pairs), len(pairs))
     return result
+
+
+REGIONAL_ROWS = "skypilot_vms_regions.csv"
+
+
+def skypilot_rows() -> list[list[str]]:
+    rows = []
+    for name in (COPY_RULE_ROWS, REGIONAL_ROWS):
+        for line in (SOURCES / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith(("#", "InstanceType")):
+                rows.append(line.split(","))
+    return rows
+
+
+def skypilot_prices() -> dict[str, dict[str, float]]:
+    """{region: {instance type: USD/hour}} from the vms.csv rows read (ten regions only)."""
+    prices: dict[str, dict[str, float]] = {}
+    for cells in skypilot_rows():
+        if cells[8] in REGIONS and wanted(cells[0], EC2_FAMILIES):
+            usd = prices.setdefault(cells[8], {}).setdefault(cells[0], float(cells[6]))
+            if usd != float(cells[6]):
+                sys.exit(f"two prices for {cells[0]} in {cells[8]}")
+    return prices
+
+
+def nf(name: str) -> float:
+    """AWS's instance size normalization factor (nano 0.25 ... xlarge 8, Nxlarge 8N)."""
+    size = name.rsplit(".", 1)[1]
+    factors = {"nano": 0.25, "micro": 0.5, "small": 1, "medium": 2, "large": 4, "xlarge": 8}
+    return factors[size] if size in factors else 8 * int(size[:-len("xlarge")])
+
+
+def nearest_read_size(key: str, values: dict[str, float]) -> str | None:
+    """The size of the same family read in the region whose factor is nearest to key's."""
+    family = key.rsplit(".", 1)[0]
+    sizes = [k for k in values if k.rsplit(".", 1)[0] == family]
+    return min(sizes, key=lambda k: (abs(math.log(nf(k) / nf(key))), nf(k)), default=None)
+
+
+def linear_rule_agreement(read: dict[str, dict[str, float]]) -> tuple[int, float]:
+    """Pairs of sizes read in one region and family, and their largest relative difference
+    from price proportional to the normalization factor."""
+    pairs, worst = 0, 0.0
+    for values in read.values():
+        keys = sorted(values)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if a.rsplit(".", 1)[0] == b.rsplit(".", 1)[0]:
+                    x, y = values[a] / nf(a), values[b] / nf(b)
+                    pairs += 1
+                    worst = max(worst, abs(x - y) / min(x, y))
+    return pairs, worst
 
 
 def crosscheck(table: dict) -> tuple[int, int, list[str]]:
@@ -221,6 +331,24 @@ def crosscheck(table: dict) -> tuple[int, int, list[str]]:
         lines.append(f"{'agree' if ok else 'DIFFER'}: {category} {key} {usd:g} x "
                      f"{hours_or_units:g} {'h' if hourly else 'units'} = {expected:.2f};"
                      f" infracost {check['monthly_usd']:.2f} ({check['line']})")
+    return agree, len(lines), lines
+
+
+def crosscheck_eu_west_1(table: dict) -> tuple[int, int, list[str]]:
+    """infracost's eu-west-1 plan against the table's eu-west-1 EC2 figures (read or derived)."""
+    agree, lines = 0, []
+    for line in load_source("infracost_goldens_eu_west_1.json")["lines"]:
+        name, key = line["gives"].split()[:2]
+        if name != "ec2_instance":
+            continue
+        usd = table[name]["regions"]["eu-west-1"][key]
+        expected = round(usd * line["quantity"] + 1e-9, 2)
+        ok = abs(expected - line["monthly_usd"]) < 0.006
+        agree += ok
+        how = "derived" if key in table[name].get("derived", {}).get("eu-west-1", {}) else "read"
+        lines.append(f"{'agree' if ok else 'DIFFER'}: eu-west-1 {key} ({how}) {usd:g} x"
+                     f" {line['quantity']:g} h = {expected:.2f};"
+                     f" infracost {line['monthly_usd']:.2f}")
     return agree, len(lines), lines
 
 
@@ -245,22 +373,50 @@ def build() -> dict:
               "gave": "figures read from the AWS pricing pages on 2025-06-01 that no public"
                       " copy here carries; each is listed under `derived`"}
 
-    # EC2: us-east-1 read (karpenter); us-east-2 and us-west-2 copied (rule checked).
+    # EC2: us-east-1 read (karpenter); other regions read from skypilot's vms.csv where the pages
+    # read hold the type; us-east-2 / us-west-2 otherwise copied from us-east-1 (rule checked); the
+    # other regions otherwise scaled within the family from a size read there (rule checked).
     ec2 = load_source("ec2_us_east_1_karpenter.json")
     agreement = copy_rule_agreement()
+    read = skypilot_prices()
+    linear_pairs, linear_worst = linear_rule_agreement(read)
     regions = {"us-east-1": dict(ec2["prices"])}
     derived: dict[str, dict[str, str]] = {}
-    for region in ("us-east-2", "us-west-2"):
-        agree, total = agreement[region]
-        if agree != total or total < 10:
-            sys.exit(f"copy rule us-east-1 -> {region} fails on the rows read: {agree}/{total}")
-        regions[region] = dict(ec2["prices"])
-        derived[region] = {"*": f"copied from us-east-1: {region} equals us-east-1 for all"
-                                f" {total} instance types read in both from skypilot-catalog"
-                                " vms.csv (see sources/skypilot_rows_read.csv)"}
+    for region in REGIONS[1:]:
+        values = {k: usd for k, usd in read.get(region, {}).items() if k in ec2["prices"]}
+        notes: dict[str, str] = {}
+        if region in ("us-east-2", "us-west-2"):
+            agree, total = agreement[region]
+            if agree != total or total < 10:
+                sys.exit(f"copy rule us-east-1 -> {region} fails on the rows read: {agree}/{total}")
+            for key, usd in ec2["prices"].items():
+                if key not in values:
+                    values[key] = usd
+                    notes[key] = (f"copied from us-east-1: {region} equals us-east-1 for all"
+                                  f" {total} instance types read in both from skypilot-catalog"
+                                  " vms.csv (see sources/skypilot_rows_read.csv and"
+                                  " sources/skypilot_vms_regions.csv)")
+        else:
+            read_here = dict(values)
+            for key in ec2["prices"]:
+                if key in read_here:
+                    continue
+                basis = nearest_read_size(key, read_here)
+                if basis:
+                    values[key] = round(read_here[basis] * nf(key) / nf(basis), 6)
+                    notes[key] = (f"scaled from {basis} in {region} (read) by AWS's size"
+                                  f" normalization factors ({nf(key):g}/{nf(basis):g}): on-demand"
+                                  " Linux prices within a family are proportional to them; checked"
+                                  f" on {linear_pairs} pairs of sizes read in one region, largest"
+                                  f" difference {linear_worst:.1%} (4-decimal rounding of small"
+                                  " sizes)")
+        regions[region] = values
+        derived[region] = notes
     sky = {"repository": "skypilot-org/skypilot-catalog", "path": "catalogs/v8/aws/vms.csv",
            "commit": "00148f2af3672e2229b4f7bf8157d5a3f36e3c35", "data_date": "undated file",
-           "gave": "rows read to check the us-east-1 -> us-east-2 / us-west-2 copy rule"}
+           "gave": "on-demand Linux prices of the types on the pages read, nine regions"
+                   " (sources/skypilot_vms_regions.csv; us-east-1 rows agree with karpenter),"
+                   " and the rows checking the us-east-1 -> us-east-2 / us-west-2 copy rule"}
     category("ec2_instance", ec2["provenance"]["data_date"],
              [src(ec2["provenance"], "us-east-1 on-demand Linux prices (read)"), sky],
              regions, derived)
@@ -295,21 +451,73 @@ def build() -> dict:
              {r: {"*": rule} for r in multi}, unit="per instance-hour, Multi-AZ (primary and"
              " standby)", source="https://aws.amazon.com/rds/postgresql/pricing/ (Multi-AZ)")
 
-    # Everything else: unchanged figures, cross-checked for us-east-1 against infracost.
+    # Everything else: the previous table's us-east-1 / us-west-2 figures, cross-checked for
+    # us-east-1 against infracost, plus what infracost's eu-west-1 plan and a region-independent
+    # AWS rule give for other regions. Nothing else is known for the other regions (fail closed).
     agree, total, lines = crosscheck(prices)
-    golden = load_source("infracost_goldens.json")["provenance"]
+    golden = load_source("infracost_goldens_eu_west_1.json")
+    eu_lines = golden["provenance"]
     for name, entry in prices.items():
         if name in ("ec2_instance", "elasticache_redis_node", "rds_postgres_instance",
                     "rds_postgres_instance_multi_az"):
             continue
+        entry["regions"] = {r: v for r, v in entry["regions"].items() if r in LEGACY_REGIONS}
         entry["sources"] = [dict(legacy, gave="us-east-1 and us-west-2 figures (AWS pricing"
                                  " pages, 2025-06-01)")]
         if any(CHECK_TARGETS[i][0] == name for i in CHECK_TARGETS):
-            entry["sources"].append(src(dict(golden, data_date="2024-07-01 to 2026-05-03"),
+            entry["sources"].append(src(dict(INFRACOST, data_date="2024-07-01 to 2026-05-03"),
                                         "cross-check of the us-east-1 figures (see PRICES.md)"))
         entry.pop("derived", None)
-    old["crosscheck"] = {"agree": agree, "total": total, "lines": lines}
+    for name, region, key, usd, how in regional_figures(golden["lines"]):
+        entry = prices[name]
+        entry["regions"].setdefault(region, {})[key] = usd
+        entry["regions"] = {r: dict(sorted(v.items())) for r, v in sorted(entry["regions"].items())}
+        if how:
+            entry.setdefault("derived", {}).setdefault(region, {})[key] = how
+        if how is None or "infracost" in how:
+            gave = (f"{region} figures read from {eu_lines['path'].rsplit('/', 1)[1]} (monthly"
+                    " cost / quantity; see sources/infracost_goldens_eu_west_1.json)")
+            if not any(s["path"] == eu_lines["path"] for s in entry["sources"]):
+                entry["sources"].append(src(eu_lines, gave))
+            entry["as_of"] = min(entry["as_of"], eu_lines["data_date"])
+    for entry in prices.values():
+        if "derived" in entry:
+            entry["derived"] = {r: dict(sorted(v.items()))
+                                for r, v in sorted(entry["derived"].items())}
+    eu_agree, eu_total, eu_lines_ = crosscheck_eu_west_1(prices)
+    old["crosscheck"] = {"agree": agree + eu_agree, "total": total + eu_total,
+                         "lines": lines + eu_lines_}
     return old
+
+
+LEGACY_REGIONS = ("us-east-1", "us-west-2")
+PUBLIC_IPV4_RULE = ("AWS charges $0.005 per public IPv4 address-hour, in use or idle, in every"
+                    " commercial region since 2024-02-01 (/work/shared/PRICE-SOURCES.md, facts that"
+                    " hold everywhere): the us-east-1 figure")
+
+
+def regional_figures(golden_lines: list[dict]):
+    """(category, region, key, USD, how derived or None) beyond the legacy regions."""
+    for region in REGIONS:
+        if region not in LEGACY_REGIONS:
+            yield "public_ipv4", region, "hour", 0.005, PUBLIC_IPV4_RULE
+
+    def unit_prices(gives: str) -> float:
+        found = {round(line["monthly_usd"] / line["quantity"], 6) for line in golden_lines
+                 if line["gives"] == gives}
+        if len(found) != 1:
+            sys.exit(f"infracost eu-west-1 lines for {gives} disagree or are missing: {found}")
+        return found.pop()
+
+    yield "ebs_volume", "eu-west-1", "gp2", unit_prices("ebs_volume gp2"), None
+    yield "cloudwatch_logs", "eu-west-1", "storage_gb_month", \
+        unit_prices("cloudwatch_logs storage_gb_month"), None
+    multi = unit_prices("rds_storage gp2 Multi-AZ")
+    yield "rds_storage", "eu-west-1", "gp2", round(multi / 2, 6), (
+        f"half the Multi-AZ gp2 figure ${multi:g}/GB-month read from infracost's eu-west-1 golden"
+        " (elastic_beanstalk_environment_test, 2024-07-01): the table holds Single-AZ storage and"
+        " s0c doubles it for Multi-AZ; Multi-AZ = 2 x Single-AZ holds for the us-east-1 gp2/gp3"
+        " figures (0.23 = 2 x 0.115) but was not checked in eu-west-1")
 
 
 def src(provenance: dict, gave: str) -> dict:
@@ -323,18 +531,32 @@ def main() -> None:
     ext = sub.add_parser("extract", help="public repositories -> cost/data/sources/")
     for name in ("karpenter", "leanercloud", "vantage", "infracost"):
         ext.add_argument(f"--{name}", type=Path, required=True, help="local git copy")
+    reg = sub.add_parser("extract-regional", help="infracost's eu-west-1 golden -> sources/")
+    reg.add_argument("--infracost", type=Path, required=True, help="local git copy")
     sub.add_parser("build", help="cost/data/sources/ -> cost/data/prices.json (default)")
     sub.add_parser("check", help="print the infracost cross-check and the copy-rule check")
     args = parser.parse_args()
     if args.command == "extract":
         extract(args)
         return
+    if args.command == "extract-regional":
+        extract_regional(args)
+        return
     table = build()
     check = table.pop("crosscheck")
     if args.command == "check":
-        print(f"infracost cross-check (us-east-1): {check['agree']}/{check['total']} agree")
+        print(f"infracost cross-check (us-east-1, eu-west-1): {check['agree']}/{check['total']}"
+              " agree")
         print("\n".join(check["lines"]))
         print("copy rule:", copy_rule_agreement())
+        pairs, worst = linear_rule_agreement(skypilot_prices())
+        print(f"size rule: {pairs} pairs of sizes read in one region, largest difference"
+              f" {worst:.2%}")
+        karpenter = load_source("ec2_us_east_1_karpenter.json")["prices"]
+        sky = skypilot_prices().get("us-east-1", {})
+        same = [k for k in sky if k in karpenter and sky[k] == karpenter[k]]
+        shared = [k for k in sky if k in karpenter]
+        print(f"skypilot vs karpenter (us-east-1): {len(same)}/{len(shared)} agree")
         return
     TABLE.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {TABLE.relative_to(ROOT)}; infracost cross-check {check['agree']}/"
