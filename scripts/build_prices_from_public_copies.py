@@ -250,17 +250,28 @@ def load_source(name: str) -> dict:
     return json.loads((SOURCES / name).read_text(encoding="utf-8"))
 
 
-def copy_rule_agreement() -> dict[str, tuple[int, int]]:
-    """Rows read from skypilot's vms.csv: does us-east-2 / us-west-2 equal us-east-1?"""
+def copy_rule_pairs(region: str) -> dict[str, tuple[float, float]]:
+    """{instance type: (us-east-1, region)} for every type read from skypilot's vms.csv in both."""
     rows: dict[str, dict[str, float]] = {}
     for cells in skypilot_rows():
         rows.setdefault(cells[0], {})[cells[8]] = float(cells[6])
+    return {k: (r["us-east-1"], r[region]) for k, r in rows.items()
+            if "us-east-1" in r and region in r}
+
+
+def copy_rule_agreement() -> dict[str, tuple[int, int]]:
+    """Rows read from skypilot's vms.csv: does us-east-2 / us-west-2 equal us-east-1?"""
     result = {}
     for region in ("us-east-2", "us-west-2"):
-        pairs = [(r["us-east-1"], r[region]) for r in rows.values()
-                 if "us-east-1" in r and region in r]
+        pairs = copy_rule_pairs(region).values()
         result[region] = (sum(a == b for a, b in pairs), len(pairs))
     return result
+
+
+def families_differing(region: str) -> set[str]:
+    """Families with a type read in us-east-1 and ``region`` whose prices differ (e.g. c7g in
+    us-east-2): the copy rule is not used for them there."""
+    return {k.rsplit(".", 1)[0] for k, (a, b) in copy_rule_pairs(region).items() if a != b}
 
 
 REGIONAL_ROWS = "skypilot_vms_regions.csv"
@@ -384,32 +395,36 @@ def build() -> dict:
     derived: dict[str, dict[str, str]] = {}
     for region in REGIONS[1:]:
         values = {k: usd for k, usd in read.get(region, {}).items() if k in ec2["prices"]}
+        read_here = dict(values)
         notes: dict[str, str] = {}
-        if region in ("us-east-2", "us-west-2"):
+        copy_region = region in ("us-east-2", "us-west-2")
+        if copy_region:
             agree, total = agreement[region]
-            if agree != total or total < 10:
+            if total < 10 or agree < 0.9 * total:
                 sys.exit(f"copy rule us-east-1 -> {region} fails on the rows read: {agree}/{total}")
-            for key, usd in ec2["prices"].items():
-                if key not in values:
-                    values[key] = usd
-                    notes[key] = (f"copied from us-east-1: {region} equals us-east-1 for all"
-                                  f" {total} instance types read in both from skypilot-catalog"
-                                  " vms.csv (see sources/skypilot_rows_read.csv and"
-                                  " sources/skypilot_vms_regions.csv)")
-        else:
-            read_here = dict(values)
-            for key in ec2["prices"]:
-                if key in read_here:
-                    continue
-                basis = nearest_read_size(key, read_here)
-                if basis:
-                    values[key] = round(read_here[basis] * nf(key) / nf(basis), 6)
-                    notes[key] = (f"scaled from {basis} in {region} (read) by AWS's size"
-                                  f" normalization factors ({nf(key):g}/{nf(basis):g}): on-demand"
-                                  " Linux prices within a family are proportional to them; checked"
-                                  f" on {linear_pairs} pairs of sizes read in one region, largest"
-                                  f" difference {linear_worst:.1%} (4-decimal rounding of small"
-                                  " sizes)")
+            differing = families_differing(region)
+        for key, usd in ec2["prices"].items():
+            if key in read_here:
+                continue
+            family = key.rsplit(".", 1)[0]
+            if copy_region and family not in differing:
+                values[key] = usd
+                notes[key] = (f"copied from us-east-1: {region} equals us-east-1 for {agree} of"
+                              f" the {total} instance types read in both from skypilot-catalog"
+                              " vms.csv, and for every type of this family read in both (the"
+                              f" families that differ, {', '.join(sorted(differing)) or 'none'},"
+                              " are scaled instead; see sources/skypilot_rows_read.csv and"
+                              " sources/skypilot_vms_regions.csv)")
+                continue
+            basis = nearest_read_size(key, read_here)
+            if basis:
+                values[key] = round(read_here[basis] * nf(key) / nf(basis), 6)
+                notes[key] = (f"scaled from {basis} in {region} (read) by AWS's size"
+                              f" normalization factors ({nf(key):g}/{nf(basis):g}): on-demand"
+                              " Linux prices within a family are proportional to them; checked"
+                              f" on {linear_pairs} pairs of sizes read in one region, largest"
+                              f" difference {linear_worst:.1%} (4-decimal rounding of small"
+                              " sizes)")
         regions[region] = values
         derived[region] = notes
     sky = {"repository": "skypilot-org/skypilot-catalog", "path": "catalogs/v8/aws/vms.csv",
@@ -548,7 +563,8 @@ def main() -> None:
         print(f"infracost cross-check (us-east-1, eu-west-1): {check['agree']}/{check['total']}"
               " agree")
         print("\n".join(check["lines"]))
-        print("copy rule:", copy_rule_agreement())
+        print("copy rule:", copy_rule_agreement(), "families differing:",
+              {r: sorted(families_differing(r)) for r in ("us-east-2", "us-west-2")})
         pairs, worst = linear_rule_agreement(skypilot_prices())
         print(f"size rule: {pairs} pairs of sizes read in one region, largest difference"
               f" {worst:.2%}")

@@ -55,8 +55,8 @@ def test_price_carries_how_it_was_derived():
     assert read is not None and read.derived is None and read.usd == 0.1664
     read_west = table.get("ec2_instance", "us-west-2", "t3.xlarge")     # skypilot row
     assert read_west.usd == 0.1664 and read_west.derived is None
-    copied = table.get("ec2_instance", "us-west-2", "m5.large")
-    assert copied.usd == table.get("ec2_instance", "us-east-1", "m5.large").usd
+    copied = table.get("ec2_instance", "us-west-2", "r5.large")
+    assert copied.usd == table.get("ec2_instance", "us-east-1", "r5.large").usd
     assert "copied from us-east-1" in copied.derived
     ireland = table.get("ec2_instance", "eu-west-1", "t3.xlarge")
     assert ireland.usd == 0.1824 and ireland.derived is None
@@ -66,8 +66,17 @@ def test_price_carries_how_it_was_derived():
     single = table.get("rds_postgres_instance", "eu-west-1", "db.t3.small")
     assert multi.usd == 2 * single.usd and "2 x Single-AZ" in multi.derived
     assert single.derived is None
-    assert table.get("ec2_instance", "eu-west-1", "m5.large") is None       # fail closed
+    frankfurt = table.get("ec2_instance", "eu-central-1", "m5.large")      # skypilot row
+    assert frankfurt.usd == 0.115 and frankfurt.derived is None
+    m5_2x = table.get("ec2_instance", "eu-central-1", "m5.2xlarge")
+    assert m5_2x.usd == 0.46 and "scaled from m5.xlarge" in m5_2x.derived
+    # us-east-2 c7g differs from us-east-1 in the rows read, so it is scaled, not copied
+    ohio = table.get("ec2_instance", "us-east-2", "c7g.large")
+    assert ohio.usd == 0.07225 and "scaled from c7g.2xlarge" in ohio.derived
+    assert table.get("ec2_instance", "us-east-2", "c7g.2xlarge").usd == 0.289   # read
+    assert table.get("ec2_instance", "eu-west-1", "r5.large") is None       # fail closed
     assert table.get("ec2_instance", "eu-west-2", "r7a.large") is None      # not offered there
+    assert table.get("ec2_instance", "us-west-1", "m7a.large") is None      # not offered there
 
 
 def test_every_ec2_figure_outside_us_east_1_is_read_or_labelled():
@@ -100,6 +109,20 @@ def test_non_instance_figures_beyond_us_east_1_and_us_west_2():
     rds = table.get("rds_storage", "eu-west-1", "gp2")
     assert rds.usd == 0.1265 and "half the Multi-AZ" in rds.derived
     assert table.get("ebs_volume", "eu-west-1", "gp3") is None
+
+
+def test_the_copy_rule_is_only_used_for_families_that_agree():
+    build = _script("build_prices_from_public_copies")
+    agreement = build.copy_rule_agreement()
+    assert agreement["us-west-2"][0] == agreement["us-west-2"][1] >= 50
+    agree, total = agreement["us-east-2"]
+    assert total >= 50 and agree == total - 2                      # c7g.2xlarge, c7g.12xlarge
+    assert build.families_differing("us-east-2") == {"c7g"}
+    table = load()
+    for region in ("us-east-2", "us-west-2"):
+        for key, note in table.data["prices"]["ec2_instance"]["derived"][region].items():
+            if key.startswith("c7g.") and region == "us-east-2":
+                assert note.startswith("scaled from"), key
 
 
 def test_the_instance_categories_cover_the_ten_regions_where_a_source_has_them():
@@ -140,8 +163,9 @@ def test_the_other_regions_fail_closed_on_what_no_source_gives(region):
     missing = [need for need in POC_NEEDS if table.get(need[0], region, need[1]) is None]
     assert ("nat_gateway", "hour") in missing and ("load_balancer", "hour") in missing
     assert table.get("ec2_instance", region, "t3.xlarge")          # read from skypilot
-    if region != "us-east-2":
-        assert table.get("ec2_instance", region, "m5.large") is None
+    assert table.get("ec2_instance", region, "m5.large")           # read from skypilot
+    if region != "us-east-2":                                      # r5: no row read outside
+        assert table.get("ec2_instance", region, "r5.large") is None   # us-east-1 (fail closed)
 
 
 def test_poc_total_is_unchanged():
