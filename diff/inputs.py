@@ -44,7 +44,14 @@ def _git_text(revision: str, path: str) -> str:
 
 
 def _key_file(text: str) -> str | None:
-    """The public key file a spec names, if it parses far enough to say (validation comes later)."""
+    """The public key file a spec names, if it parses far enough to say (validation comes later).
+
+    The loader's limits apply first: a document that could take the parser exponential time or
+    memory never reaches it here either (the real load then reports it)."""
+    from s0c.spec.loader import MAX_SPEC_BYTES, check_events, prescan
+
+    if len(text) > MAX_SPEC_BYTES or prescan(text) is not None or check_events(text) is not None:
+        return None
     try:
         data = YAML(typ="safe", pure=True).load(text)
         name = data["compute"]["key_pair"]["public_key_file"]
@@ -57,9 +64,11 @@ def read_input(arg: str, scratch: str | None = None) -> SpecInput:
     """A spec file, or ``REV:PATH`` from git (tried when no such file exists); a revision's
     files are written under the ``scratch`` directory."""
     if os.path.exists(arg) or ":" not in arg:
-        try:
-            with open(arg, encoding="utf-8") as handle:
-                return SpecInput(arg, handle.read(), os.path.dirname(arg) or ".")
+        from s0c.spec.loader import MAX_SPEC_BYTES, read_regular_file
+
+        try:  # a regular file of bounded size: a FIFO or a device is refused, never waited on
+            text = read_regular_file(arg, MAX_SPEC_BYTES).decode("utf-8")
+            return SpecInput(arg, text, os.path.dirname(arg) or ".")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {arg}: {getattr(exc, 'strerror', None) or exc}") \
                 from None

@@ -10,13 +10,10 @@ import ipaddress
 import os
 import re
 import unicodedata
-from typing import Any
 
 from .diagnostics import Diagnostic, SpecPath, error
 from .models import Spec
 
-_SECRET_KEY = re.compile(r"pass(word|wd|phrase)?$|password|secret|token|api_?key|private_?key",
-                         re.IGNORECASE)
 _PUBLIC_KEY = re.compile(r"(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?")
 
 # Variables the generated host writes itself; an app may not override them through `env`.
@@ -30,32 +27,6 @@ RESERVED_ENV = frozenset({
 def _tag_char(char: str) -> bool:
     """The tag alphabet every tagged service accepts: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]."""
     return unicodedata.category(char)[0] in "LZN" or char in "_.:/=+-@"
-
-
-def find_plaintext_secrets(data: Any, path: SpecPath = ()) -> list[Diagnostic]:
-    """Keys that look like passwords or secrets, anywhere in the raw document.
-
-    Runs before pydantic so the user hears *why* (no plaintext secrets), not just "unknown key".
-    Keys under an app's ``secrets:`` are references, not values, and are allowed.
-    """
-    found: list[Diagnostic] = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            key_path = path + (key,)
-            in_secrets = len(path) >= 1 and path[-1] == "secrets"
-            if isinstance(key, str) and _SECRET_KEY.search(key) and not in_secrets \
-                    and not isinstance(value, (dict, list)):
-                found.append(error(
-                    "S0C-SECRET",
-                    f"plaintext secret '{key}' is not allowed in the spec: the database password is"
-                    " managed by RDS in Secrets Manager, and app secrets go under the app's"
-                    " 'secrets:' as ssm:/path or secretsmanager:name references",
-                    key_path, on_key=True))
-            found.extend(find_plaintext_secrets(value, key_path))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            found.extend(find_plaintext_secrets(item, path + (index,)))
-    return found
 
 
 def _network(spec: Spec) -> list[Diagnostic]:
@@ -163,9 +134,10 @@ def read_public_key(spec: Spec, base_dir: str) -> tuple[str | None, list[Diagnos
         return None, []
     path: SpecPath = ("compute", "key_pair", "public_key_file")
     full = os.path.join(base_dir, key_pair.public_key_file)
-    try:
-        with open(full, encoding="utf-8") as handle:
-            text = handle.read(16_384).strip()
+    from .loader import MAX_NAMED_FILE_BYTES, read_regular_file
+
+    try:  # a regular file only (a FIFO would block), and small: a public key is one line
+        text = read_regular_file(full, MAX_NAMED_FILE_BYTES).decode("utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return None, [error("S0C-FILE", f"cannot read public key file {key_pair.public_key_file!r}:"

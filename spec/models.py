@@ -17,7 +17,8 @@ from pydantic_core import PydanticCustomError
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: .inf and .nan are YAML floats, never a size, a threshold or a price.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 def _pattern(regex: str, what: str):
@@ -72,10 +73,22 @@ Mode = Literal["development", "testing", "live"]
 NatMode = Literal["single", "per_az", "none"]
 
 
+def _whole_cents(value: float) -> float:
+    # The Budgets API takes any decimal string; s0c writes amounts to the cent, so an amount
+    # with more decimals would silently become another one (0.001 -> "0").
+    if round(value, 2) != value:
+        raise PydanticCustomError("cents", "{value} has more than 2 decimals: amounts are USD in"
+                                  " whole cents", {"value": repr(value)})
+    return value
+
+
+Usd = Annotated[float, Field(ge=0.01, le=1_000_000_000), AfterValidator(_whole_cents)]
+
+
 class Budget(_Model):
-    monthly_usd: float = Field(gt=0, description="Monthly cost budget in USD.")
+    monthly_usd: Usd = Field(description="Monthly cost budget in USD (whole cents).")
     # AWS Budgets allows 5 notifications per budget; s0c adds a forecast alert as the fifth.
-    alerts_usd: list[Annotated[float, Field(gt=0)]] = Field(
+    alerts_usd: list[Usd] = Field(
         default_factory=list, max_length=4,
         description="Actual-spend thresholds (USD) that send an email.")
     notify: list[Email] = Field(default_factory=list, max_length=10,
@@ -151,7 +164,7 @@ class IamStatement(_Model):
 
 
 class Compute(_Model):
-    instance_type: Annotated[str, _pattern(r"[a-z][a-z0-9-]*\.[a-z0-9]+", "EC2 instance type")]
+    instance_type: Annotated[str, _pattern(r"[a-z][a-z0-9-]*\.[a-z0-9-]+", "EC2 instance type")]
     volume_gb: int = Field(default=30, ge=8, le=16384)
     encrypted: bool = Field(default=True, description="Encrypt the root volume (rule S0C-ENC-003).")
     iam_statements: list[IamStatement] = Field(
@@ -263,7 +276,7 @@ class CostAssumptions(_Model):
 class Spec(_Model):
     """An s0c environment: one VPC, one database, one cache, one host running the apps."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
                               title="s0c environment spec")
 
     version: Literal[1]

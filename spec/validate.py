@@ -9,10 +9,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import check, find_plaintext_secrets
+from .aws_checks import check_aws_values
+from .checks import check
 from .diagnostics import Diagnostic, SpecPath, dotted, error
 from .loader import Document
 from .models import Spec
+from .secrets import find_plaintext_secrets, redact
 
 
 def _unwrap(tp: Any) -> Any:
@@ -73,6 +75,7 @@ def pydantic_diagnostics(exc: ValidationError, document: Document) -> list[Diagn
     for err in exc.errors(include_url=False):
         path = tuple(err["loc"])
         message, on_key = _message(err, path)
+        message = redact(message, err.get("input"), path)  # never echo a secret
         # A missing key has no position of its own: point at the mapping that lacks it.
         target = path[:-1] if err["type"] == "missing" else path
         out.append(error("S0C-SCHEMA", message, target, on_key=on_key))
@@ -80,12 +83,12 @@ def pydantic_diagnostics(exc: ValidationError, document: Document) -> list[Diagn
 
 
 def validate(document: Document) -> tuple[Spec | None, list[Diagnostic]]:
-    secrets = find_plaintext_secrets(document.data)
+    secrets = find_plaintext_secrets(document.data, document.source)
     if secrets:
         return None, secrets
     try:
         spec = Spec.model_validate(document.data)
     except ValidationError as exc:
         return None, pydantic_diagnostics(exc, document)
-    diagnostics = check(spec)
+    diagnostics = check(spec) + check_aws_values(spec)
     return (None if diagnostics else spec), diagnostics

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from s0c.backends import hcl
-from s0c.backends.terraform import ref_expr
-from s0c.compiler.graph import Ref
+from s0c.backends.terraform import PSEUDO, ref_expr
+from s0c.compiler.graph import Pseudo, Ref
 from tests import tfcheck
 from tests.specs import compile_data
 from tests.strategies import nasty_text, valid_specs
@@ -46,7 +46,10 @@ def decode_template(text: str) -> list[tuple[str, str]]:
 def expected_template(graph, parts) -> list[tuple[str, str]]:
     merged: list[tuple[str, str]] = []
     for part in parts:
-        item = ("lit", part) if isinstance(part, str) else ("ref", ref_expr(graph, part))
+        if isinstance(part, Pseudo):
+            item = ("ref", PSEUDO[part.name])
+        else:
+            item = ("lit", part) if isinstance(part, str) else ("ref", ref_expr(graph, part))
         if merged and item[0] == merged[-1][0] == "lit":
             merged[-1] = ("lit", merged[-1][1] + item[1])
         else:
@@ -59,12 +62,19 @@ def expected_template(graph, parts) -> list[tuple[str, str]]:
 def test_strings_round_trip_through_hashicorp_parser(data: dict) -> None:
     result = compile_data(data)
     assert result.ok, result.diagnostics
+    # Written already in NFC, so what HashiCorp's parser (which normalizes) reads is what s0c
+    # wrote, and what the other backends carry.
+    assert all(unicodedata.is_normalized("NFC", text) for text in result.files.values())
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in result.files.items():
             (Path(tmp) / name).write_text(text)
         parsed = tfcheck.hashicorp_parse(Path(tmp))
     vpc = parsed["network.tf"]["resource"]["aws_vpc"]["vpc"][0]
-    tags = {tfcheck.template_value(k): tfcheck.template_value(v) for k, v in vpc["tags"].items()}
+    # The spec's tags are the provider's default_tags; the VPC adds its Name.
+    provider = parsed["versions.tf"]["provider"]["aws"][0]
+    defaults = (provider.get("default_tags") or [{}])[0].get("tags", {})
+    tags = {tfcheck.template_value(k): tfcheck.template_value(v)
+            for k, v in {**defaults, **vpc["tags"]}.items()}
     nfc = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v)
            for k, v in data["tags"].items()}  # the loader normalizes, as HCL would
     assert tags == {**nfc, "Name": f"{data['name']}-vpc"}
@@ -108,3 +118,37 @@ def test_dollar_before_interpolation_is_not_an_escape() -> None:
     text = _Translator(graph).template(Template(("cost $", Ref("vpc", "id"), " $${x}")))
     assert decode_template(text[1:-1]) == [("lit", "cost $"), ("ref", "aws_vpc.vpc.id"),
                                            ("lit", " $${x}")]
+
+
+def test_compatibility_ideograph_is_written_as_hcl_reads_it() -> None:
+    """U+F900 (a CJK compatibility ideograph) is U+8C48 after NFC, as HashiCorp's parser reads
+    it: the spec loader normalizes, so the .tf file, the parsed value and the CloudFormation
+    template all hold U+8C48 and the raw form is never written."""
+    from tests.specs import poc_data
+
+    data = poc_data()
+    data["tags"]["Owner"] = "\uf900"
+    data["apps"][0]["env"] = {"GREETING": "\uf900 \u0041\u030a"}  # and A + ring -> U+00C5
+    result = compile_data(data)
+    assert result.ok, result.diagnostics
+    cfn = compile_data(data, backend="cloudformation")
+    for text in [*result.files.values(), *cfn.files.values()]:
+        assert "\uf900" not in text and "\u030a" not in text
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in result.files.items():
+            (Path(tmp) / name).write_text(text)
+        parsed = tfcheck.hashicorp_parse(Path(tmp))
+    written = {k: v for k, v in _all_strings(parsed) if "\u8c48" in v}
+    assert written and all("\uf900" not in v for v in written.values())
+    assert any("\u8c48 \u00c5" in v for v in written.values())
+
+
+def _all_strings(value, path=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _all_strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _all_strings(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield path, value
