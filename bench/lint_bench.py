@@ -4,8 +4,9 @@
     python bench/lint_bench.py [--runs N]
 
 checkov scans the Terraform s0c compiles from the same spec (s0c's rules read the spec and its
-graph, checkov reads the HCL). checkov comes from its own virtualenv ($S0C_CHECKOV, or the one
-the tests create in .cache/checkov-venv); it is skipped, and says so, when absent. Times are
+graph, checkov reads the HCL). checkov comes from its own virtualenv ($S0C_CHECKOV,
+bench/.venv-checkov, which bench/run.py creates, or the tests' .cache/checkov-venv); it is skipped,
+and says so, when absent. bench/run.py is the benchmark of record; this one is the lint part. Times are
 wall-clock medians of whole CLI processes; ratio = checkov time / s0c time (higher = s0c faster).
 """
 
@@ -41,7 +42,11 @@ def main() -> None:
     rows = [("s0c lint (CLI process)", run_ms([s0c, "lint", str(POC)], args.runs))]
     rows.append(("s0c lint --format sarif",
                  run_ms([s0c, "lint", "-f", "sarif", str(POC)], args.runs)))
-    checkov = os.environ.get("S0C_CHECKOV") or str(ROOT / ".cache/checkov-venv/bin/checkov")
+    # $S0C_CHECKOV, bench/run.py's virtualenv, or the one tests/policies/test_checkov.py creates.
+    checkov = os.environ.get("S0C_CHECKOV") or next(
+        (str(p) for p in (ROOT / "bench/.venv-checkov/bin/checkov",
+                          ROOT / ".cache/checkov-venv/bin/checkov") if p.exists()),
+        str(ROOT / "bench/.venv-checkov/bin/checkov"))
     if Path(checkov).exists():
         with tempfile.TemporaryDirectory() as out:
             subprocess.run([s0c, "compile", str(POC), "-o", out], check=True, capture_output=True)
@@ -49,7 +54,7 @@ def main() -> None:
                          run_ms([checkov, "-d", out, "--framework", "terraform",
                                     "--skip-download", "--quiet", "--compact"], args.runs)))
     else:
-        print(f"checkov not found at {checkov}: run tests/policies/test_checkov.py once")
+        print(f"checkov not found at {checkov}: run bench/run.py once (it creates it)")
     print_ratios(rows, rows[0][1], "tool")
 
 

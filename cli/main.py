@@ -12,12 +12,64 @@ import click
 
 from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, plugin_manager,
                      report)
-from .cost import cost
-from .deploy import apply, destroy
-from .diff import diff
-from .graph import graph
-from .lint import lint, rules
-from .prices import prices
+
+# The commands defined in other modules, imported when first looked up (running one, its help,
+# completion): `s0c lint` does not pay for apply's, prices' or diff's imports, `s0c --help`
+# for none of them. name -> (module, attribute).
+LAZY_COMMANDS = {
+    "apply": (".deploy", "apply"), "destroy": (".deploy", "destroy"),
+    "lint": (".lint", "lint"), "rules": (".lint", "rules"), "cost": (".cost", "cost"),
+    "diff": (".diff", "diff"), "graph": (".graph", "graph"), "prices": (".prices", "prices"),
+}
+
+
+class _Commands(dict):
+    """click.Group.commands that imports a lazy command the first time it is looked up; it
+    lists (iterates, ``in``) lazy commands as if they were registered."""
+
+    def _load(self, name: str) -> None:
+        if not dict.__contains__(self, name) and name in LAZY_COMMANDS:
+            import importlib
+
+            module, attribute = LAZY_COMMANDS[name]
+            dict.__setitem__(self, name,
+                             getattr(importlib.import_module(module, __package__), attribute))
+
+    def _names(self) -> list[str]:
+        return sorted(set(dict.keys(self)) | set(LAZY_COMMANDS))
+
+    def __missing__(self, name: str):
+        self._load(name)
+        if dict.__contains__(self, name):
+            return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+    def __contains__(self, name) -> bool:
+        return dict.__contains__(self, name) or name in LAZY_COMMANDS
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def keys(self):
+        return self._names()
+
+    def values(self):
+        return [self[name] for name in self._names()]
+
+    def items(self):
+        return [(name, self[name]) for name in self._names()]
+
+
+class _LazyGroup(click.Group):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands)
 
 
 def _size(graph) -> str:
@@ -25,7 +77,7 @@ def _size(graph) -> str:
     return f"{resources} resources, {lookups} lookups"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="s0c", prog_name="s0c")
 def cli() -> None:
     """s0c: compile one YAML environment spec into Terraform (and other backends)."""
@@ -142,9 +194,8 @@ def completion(shell: str) -> None:
     click.echo(completer(cli, {}, "s0c", "_S0C_COMPLETE").source())
 
 
-# Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time).
-for command in (apply, destroy, lint, rules, cost, diff, graph, prices):
-    cli.add_command(command)
+# Each command imports what it needs lazily (boto3, cfn-lint, rich cost their import time), and
+# the commands in other modules are themselves imported on first use (LAZY_COMMANDS).
 
 
 def main() -> None:

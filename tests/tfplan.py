@@ -9,7 +9,10 @@ against that state and reports Terraform's own verdict per resource address::
         tf.plan_details(new.files)  # the same with replace_paths, changed attributes and the reason
 
 It needs the ``terraform`` binary and a filesystem mirror of hashicorp/aws (see
-``terraform_available``). s0c pins the provider ``~> 6.0``; only 5.100 is mirrored, so an override
+``terraform_available``). What every Terraform run in the tests shares lives here too:
+``TerraformSetup`` (a CLI configuration pointing at the mirror and a plugin cache that links to
+it, so ``terraform init`` copies nothing), ``run_terraform``, ``relaxed_pin_text``, and
+``fmt_check`` / ``validate_many`` (tests/test_terraform_real.py). s0c pins the provider ``~> 6.0``; only 5.100 is mirrored, so an override
 file (``zz_moto_override.tf``, Terraform's ``_override.tf`` mechanism) relaxes the pin to
 ``>= 5.0`` and replaces the provider configuration with one that talks to moto. s0c's own files
 are written unchanged.
@@ -22,6 +25,7 @@ what the shim does about it and what stays out of reach.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -102,24 +106,49 @@ MOTO_GAPS: dict[str, str] = {
         "inconsistent result after apply ... now absent' and the next plan creates it again."),
 }
 
-TIMEOUTS = {"init": 120, "apply": 900, "plan": 300, "show": 120}
+TIMEOUTS = {"init": 120, "apply": 900, "plan": 300, "show": 120, "validate": 300, "fmt": 60}
+# Where to look for a mirror when no candidate holds one: one bounded ``find`` per process.
+_FIND_ROOTS = ("/opt", "/usr/local", "/usr/share", "/srv", "/var/lib", "/root", "/home")
 
 
 def _provider_dir(root: Path) -> bool:
     return any(root.glob("registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws_*"))
 
 
+def _find_mirror() -> Path | None:
+    """The mirror root holding a ``terraform-provider-aws_*`` binary under _FIND_ROOTS, if any."""
+    roots = [r for r in _FIND_ROOTS if Path(r).is_dir()]
+    if not roots or shutil.which("find") is None:
+        return None
+    try:
+        found = subprocess.run(["find", *roots, "-xdev", "-maxdepth", "9", "-type", "f",
+                                "-name", "terraform-provider-aws_*",
+                                "-path", "*/registry.terraform.io/hashicorp/aws/*"],
+                               capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in found.splitlines():
+        # <root>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/<binary>
+        root = Path(line).parents[5]
+        if _provider_dir(root) and ".terraform" not in root.parts:
+            return root
+    return None
+
+
+@functools.lru_cache(maxsize=1)
 def mirror_root() -> Path | None:
-    """The filesystem mirror that holds hashicorp/aws, or None."""
+    """The filesystem mirror that holds hashicorp/aws, or None: $S0C_TF_PLUGIN_MIRROR, then
+    MIRROR_CANDIDATES, then one bounded ``find`` (cached for the process)."""
     candidates = [os.environ.get("S0C_TF_PLUGIN_MIRROR", ""), *MIRROR_CANDIDATES]
     for candidate in candidates:
         if candidate:
             root = Path(candidate).expanduser()
             if root.is_dir() and _provider_dir(root):
                 return root
-    return None
+    return _find_mirror()
 
 
+@functools.lru_cache(maxsize=1)
 def terraform_available() -> str | None:
     """None when Terraform and a mirrored hashicorp/aws provider are usable, else why not."""
     binary = shutil.which("terraform")
@@ -127,7 +156,8 @@ def terraform_available() -> str | None:
         return "the terraform binary is not on PATH (no registry carries it: install it by hand)"
     if mirror_root() is None:
         return ("no filesystem mirror of hashicorp/aws found (looked in "
-                f"{', '.join(MIRROR_CANDIDATES)}; set S0C_TF_PLUGIN_MIRROR to its root)")
+                f"{', '.join(MIRROR_CANDIDATES)} and under {', '.join(_FIND_ROOTS)}; "
+                "set S0C_TF_PLUGIN_MIRROR to its root)")
     try:
         proc = subprocess.run([binary, "version", "-json"], capture_output=True, text=True,
                               timeout=30, env=_base_env())
@@ -146,6 +176,150 @@ def _base_env() -> dict[str, str]:
                 "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": os.devnull,
                 "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
     return env
+
+
+class TerraformError(RuntimeError):
+    pass
+
+
+# -- what every Terraform run shares --------------------------------------------------------------
+
+class TerraformSetup:
+    """A CLI configuration that installs hashicorp/aws from the mirror only, and a plugin cache
+    whose entries are symlinks into the mirror: ``terraform init`` then links the provider (the
+    binary is ~675 MB) instead of copying it, ~1 s per init. Make one per session (or per oracle)
+    in a scratch directory; ``env()`` is the environment for every terraform subprocess."""
+
+    def __init__(self, directory: Path | str) -> None:
+        mirror = mirror_root()
+        if mirror is None:
+            raise TerraformError(terraform_available() or "no provider mirror")
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.cli_config = self.directory / "terraform.tfrc"
+        self.cli_config.write_text(
+            "provider_installation {\n"
+            f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+            f'    include = ["{PROVIDER}"]\n  }}\n'
+            f'  direct {{\n    exclude = ["{PROVIDER}"]\n  }}\n}}\n')
+        self.plugin_cache = self.directory / "plugin-cache"
+        for platform_dir in mirror.glob("registry.terraform.io/hashicorp/aws/*/*"):
+            if platform_dir.is_dir():
+                link = self.plugin_cache / platform_dir.relative_to(mirror)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                if not link.exists():
+                    link.symlink_to(platform_dir.resolve(), target_is_directory=True)
+
+    def env(self) -> dict[str, str]:
+        return {**_base_env(), "TF_CLI_CONFIG_FILE": str(self.cli_config),
+                "TF_PLUGIN_CACHE_DIR": str(self.plugin_cache)}
+
+
+def _stop(process: subprocess.Popen) -> tuple[str, str]:
+    """Interrupt terraform (it then stops its provider and writes its state), kill it and its
+    provider plugin if that does not end it within 30 s."""
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        return process.communicate(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return process.communicate()
+
+
+class Run(NamedTuple):
+    returncode: int | None   # None: timed out (and stopped)
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_terraform(args: list[str] | tuple[str, ...], cwd: Path, env: dict[str, str],
+                  timeout: float, log: Path | None = None) -> Run:
+    """``terraform *args`` in ``cwd`` in its own process group (stopped on timeout, with its
+    provider plugins); stdout and stderr go to ``log`` too when given."""
+    started = time.monotonic()
+    process = subprocess.Popen(["terraform", *args], cwd=cwd, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+        code: int | None = process.returncode
+    except subprocess.TimeoutExpired:
+        out, err = _stop(process)
+        code = None
+    if log is not None:
+        log.write_text(out + "\n--- stderr ---\n" + err)
+    return Run(code, out, err, round(time.monotonic() - started, 2))
+
+
+def relaxed_pin_text() -> str:
+    """An override file (Terraform's ``*_override.tf``) relaxing s0c's ``~> 6.0`` pin of
+    hashicorp/aws to what is mirrored (5.x); s0c's own files stay byte for byte as emitted."""
+    return ("# Written by tests/tfplan.py: only hashicorp/aws 5.x is mirrored here, not by s0c.\n"
+            "terraform {\n  required_providers {\n    aws = {\n"
+            '      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }\n  }\n}\n')
+
+
+PIN_OVERRIDE_NAME = "zz_pin_override.tf"
+
+
+def fmt_check(directory: Path, setup: TerraformSetup) -> list[str]:
+    """``terraform fmt -check -recursive``: the files (relative to ``directory``) it would
+    rewrite. One process for the whole tree; needs no init."""
+    done = run_terraform(["fmt", "-check", "-recursive", "-list=true", "-no-color"], directory,
+                         setup.env(), TIMEOUTS["fmt"])
+    if done.returncode not in (0, 3):
+        raise TerraformError(f"terraform fmt failed ({done.returncode}): {done.stderr[-2000:]}")
+    return sorted(line.strip() for line in done.stdout.splitlines() if line.strip())
+
+
+def validate_many(configs: dict[str, dict[str, str]], workdir: Path,
+                  setup: TerraformSetup) -> dict[str, list[str]]:
+    """``terraform validate`` of several configurations in one init and one validate: each
+    becomes a child module ``./<name>`` of a root that only calls them (plus the pin override
+    file), so the provider's schema loads once. name -> its error and warning diagnostics
+    (``file:line: severity: summary: detail``); "" holds anything not inside a module.
+    Terraform stops at the first phase that has errors, so one broken configuration may hide
+    another's errors of a later phase (never hides that it is broken)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    calls = []
+    for name, files in sorted(configs.items()):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"module name {name!r}")
+        module = workdir / name
+        module.mkdir(exist_ok=True)
+        for file_name, text in files.items():
+            if Path(file_name).name != file_name or file_name == PIN_OVERRIDE_NAME:
+                raise ValueError(f"unexpected file name {file_name!r}")
+            (module / file_name).write_text(text)
+        (module / PIN_OVERRIDE_NAME).write_text(relaxed_pin_text())
+        calls.append(f'module "{name}" {{\n  source = "./{name}"\n}}\n')
+    (workdir / "main.tf").write_text("\n".join(calls))
+    env = setup.env()
+    init = run_terraform(["init", "-backend=false", "-input=false", "-no-color"], workdir, env,
+                         TIMEOUTS["init"], workdir / "init.log")
+    if init.returncode != 0:
+        raise TerraformError(f"terraform init failed ({init.returncode}), log: "
+                             f"{workdir / 'init.log'}\n{init.stdout[-2000:]}{init.stderr[-2000:]}")
+    done = run_terraform(["validate", "-json", "-no-color"], workdir, env, TIMEOUTS["validate"],
+                         workdir / "validate.log")
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        raise TerraformError(f"terraform validate failed ({done.returncode}): "
+                             f"{done.stdout[-2000:]}{done.stderr[-2000:]}") from None
+    found: dict[str, list[str]] = {name: [] for name in [*sorted(configs), ""]}
+    for diag in report.get("diagnostics", []):
+        where = diag.get("range") or {}
+        path = where.get("filename", "")
+        owner = path.split("/", 1)[0] if "/" in path and path.split("/", 1)[0] in configs else ""
+        line = (where.get("start") or {}).get("line", "")
+        found[owner].append(f"{path}:{line}: {diag.get('severity')}: {diag.get('summary', '')}: "
+                            f"{diag.get('detail', '')}".strip())
+    return found
 
 
 # -- Terraform's verdict ---------------------------------------------------------------------------
@@ -185,10 +359,6 @@ def changes_from_plan(plan: dict[str, Any]) -> dict[str, Change]:
     return dict(sorted(out.items()))
 
 
-class TerraformError(RuntimeError):
-    pass
-
-
 def _diagnostics(stdout: str) -> list[str]:
     """The error diagnostics of a ``-json`` run's output stream, one line each."""
     found = []
@@ -211,16 +381,9 @@ OVERRIDE_NAME = "zz_moto_override.tf"
 
 def override_text(endpoint: str, region: str) -> str:
     endpoints = "\n".join(f'    {s:<14} = "{endpoint}"' for s in SERVICES)
+    pin = relaxed_pin_text().split("\n", 1)[1]  # the pin, without its comment line
     return f"""# Written by tests/tfplan.py: hashicorp/aws 5.x against moto, not by s0c.
-terraform {{
-  required_providers {{
-    aws = {{
-      source  = "hashicorp/aws"
-      version = ">= 5.0"
-    }}
-  }}
-}}
-
+{pin}
 provider "aws" {{
   region                      = "{region}"
   access_key                  = "testing"
@@ -238,7 +401,9 @@ provider "aws" {{
 """
 
 
-_REGION = re.compile(r'provider\s+"aws"\s*\{[^}]*?\bregion\s*=\s*"([a-z0-9-]+)"', re.S)
+# The spec's region: the default of s0c's `region` variable (or a literal provider region).
+_REGION = re.compile(r'(?:provider\s+"aws"|variable\s+"region")\s*\{[^}]*?'
+                     r'\b(?:region|default)\s*=\s*"([a-z0-9-]+)"', re.S)
 
 
 def _events(stream: str, kind: str):
@@ -266,7 +431,8 @@ class TerraformOracle:
     """
 
     def __init__(self, endpoint: str, workdir: Path | str, *, region: str | None = None,
-                 shim: bool = True, timeouts: dict[str, int] | None = None) -> None:
+                 shim: bool = True, timeouts: dict[str, int] | None = None,
+                 setup: TerraformSetup | None = None) -> None:
         reason = terraform_available()
         if reason is not None:
             raise TerraformError(reason)
@@ -279,12 +445,9 @@ class TerraformOracle:
         self.proxy: MotoShim | None = None
         self.tfdir = self.workdir / "tf"
         self.tfdir.mkdir(parents=True, exist_ok=True)
-        self.cli_config = self.workdir / "terraform.tfrc"
-        self.cli_config.write_text(
-            "provider_installation {\n"
-            f'  filesystem_mirror {{\n    path    = "{mirror_root()}"\n'
-            f'    include = ["{PROVIDER}"]\n  }}\n'
-            f'  direct {{\n    exclude = ["{PROVIDER}"]\n  }}\n}}\n')
+        # A session's shared setup (one CLI configuration, one plugin cache), or one of its own.
+        self.setup = setup or TerraformSetup(self.workdir / "setup")
+        self.cli_config = self.setup.cli_config
         self._initialised = False
         self._runs = 0
 
@@ -320,46 +483,23 @@ class TerraformOracle:
 
     def _run(self, step: str, *args: str) -> str:
         """Run ``terraform *args``; its stdout. Output goes to NN-<command>.log in workdir."""
-        env = {**_base_env(), "TF_CLI_CONFIG_FILE": str(self.cli_config)}
         self._runs += 1
         log = self.workdir / f"{self._runs:02d}-{args[0]}.log"
         seen = len(self.proxy.errors) if self.proxy is not None else 0
-        started = time.monotonic()
-        process = subprocess.Popen(["terraform", *args], cwd=self.tfdir, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
-        try:
-            out, err = process.communicate(timeout=self.timeouts[step])
-        except subprocess.TimeoutExpired:
-            out, err = self._stop(process)
-            log.write_text(out + "\n--- stderr ---\n" + err)
+        done = run_terraform(args, self.tfdir, self.setup.env(), self.timeouts[step], log)
+        self.timings.setdefault(step, []).append(done.seconds)
+        out, err = done.stdout, done.stderr
+        if done.returncode is None:
             raise TerraformError(
                 f"terraform {args[0]} did not finish within {self.timeouts[step]} s, log: {log}\n"
                 + "\n".join(_diagnostics(out)) + f"\n--- stderr ---\n{err[-3000:]}"
-                + self._moto_errors(seen)) from None
-        finally:
-            self.timings.setdefault(step, []).append(round(time.monotonic() - started, 2))
-        log.write_text(out + "\n--- stderr ---\n" + err)
-        if process.returncode:
+                + self._moto_errors(seen))
+        if done.returncode:
             problems = _diagnostics(out) or [out[-3000:]]
-            raise TerraformError(f"terraform {' '.join(args)} failed ({process.returncode}),"
+            raise TerraformError(f"terraform {' '.join(args)} failed ({done.returncode}),"
                                  f" log: {log}\n" + "\n".join(problems)
                                  + f"\n--- stderr ---\n{err[-3000:]}" + self._moto_errors(seen))
         return out
-
-    @staticmethod
-    def _stop(process: subprocess.Popen) -> tuple[str, str]:
-        """Interrupt terraform (it then stops its provider and writes its state), kill it and
-        its provider plugin if that does not end it within 30 s."""
-        try:
-            os.killpg(process.pid, signal.SIGINT)
-            return process.communicate(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            return process.communicate()
 
     def _moto_errors(self, seen: int) -> str:
         if self.proxy is None or len(self.proxy.errors) == seen:

@@ -1,6 +1,8 @@
 // The Smart-0DTE PoC written by hand with AWS CDK: the peer s0c's compile time is compared with.
 // Same design as examples/poc.yaml: VPC over 2 AZs with one NAT, RDS PostgreSQL, Redis, one host,
-// ALB with TLS and a target group per app port, dashboard, alarm, budget.
+// ALB with TLS and a target group per app port, key pair, dashboard, the same 9 alarms (host CPU and
+// status, DB CPU and free storage, Redis CPU, no healthy target per target group), budget with
+// actual and forecast alerts. bench/run.py times `cdk synth` of it.
 const cdk = require("aws-cdk-lib");
 const { aws_ec2: ec2, aws_rds: rds, aws_elasticache: ec, aws_iam: iam,
         aws_elasticloadbalancingv2: elbv2, aws_elasticloadbalancingv2_targets: targets,
@@ -49,24 +51,51 @@ const alb = new elbv2.ApplicationLoadBalancer(stack, "Alb", { vpc, internetFacin
 alb.addRedirect({ sourcePort: 80, targetPort: 443 });
 const https = alb.addListener("Https", { port: 443, certificates: [cert],
   defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+new ec2.CfnKeyPair(stack, "Key", { keyName: "smart-0dte-poc",
+  publicKeyMaterial: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchBenchBenchBenchBenchBenchBenchBenchBe poc" });
+const groups = [];
 let priority = 100;
 for (const [name, api, web] of [["smart-0dte", 8000, 3000], ["mag7-7dte", 8001, 3001]]) {
   for (const [role_, port, host_] of [["api", api, `${name}-api.poc.example.com`], ["web", web, `${name}.poc.example.com`]]) {
     const tg = new elbv2.ApplicationTargetGroup(stack, `Tg-${name}-${role_}`, { vpc, port,
       protocol: elbv2.ApplicationProtocol.HTTP, targets: [new targets.InstanceTarget(host, port)],
       healthCheck: { path: role_ === "api" ? "/health" : "/" } });
+    groups.push([`${name}-${role_}`, tg]);
     https.addTargetGroups(`Route-${name}-${role_}`, { targetGroups: [tg], priority: priority++,
       conditions: [elbv2.ListenerCondition.hostHeaders([host_])] });
   }
 }
-const cpu = new cw.Metric({ namespace: "AWS/EC2", metricName: "CPUUtilization",
-  dimensionsMap: { InstanceId: host.instanceId } });
-new cw.Alarm(stack, "HostCpu", { metric: cpu, threshold: 80, evaluationPeriods: 2 });
-new cw.Dashboard(stack, "Dashboard", { widgets: [[new cw.GraphWidget({ left: [cpu] })]] });
+const metric = (namespace, metricName, dimensionsMap, statistic = "Average") =>
+  new cw.Metric({ namespace, metricName, dimensionsMap, statistic, period: cdk.Duration.minutes(5) });
+const hostCpu = metric("AWS/EC2", "CPUUtilization", { InstanceId: host.instanceId });
+const hostStatus = metric("AWS/EC2", "StatusCheckFailed", { InstanceId: host.instanceId }, "Maximum");
+const dbDims = { DBInstanceIdentifier: db.instanceIdentifier };
+const dbCpu = metric("AWS/RDS", "CPUUtilization", dbDims);
+const dbFree = metric("AWS/RDS", "FreeStorageSpace", dbDims, "Minimum");
+const redisCpu = metric("AWS/ElastiCache", "EngineCPUUtilization", { CacheClusterId: `${redis.ref}-001` });
+const alarm = (id, m, threshold, op = cw.ComparisonOperator.GREATER_THAN_THRESHOLD) =>
+  new cw.Alarm(stack, id, { metric: m, threshold, evaluationPeriods: 2, comparisonOperator: op });
+alarm("HostCpu", hostCpu, 80);
+alarm("HostStatus", hostStatus, 0);
+alarm("DbCpu", dbCpu, 80);
+alarm("DbFreeStorage", dbFree, 5 * 1024 ** 3, cw.ComparisonOperator.LESS_THAN_THRESHOLD);
+alarm("RedisCpu", redisCpu, 80);
+const healthy = groups.map(([id, tg]) => {
+  const m = tg.metrics.healthyHostCount({ period: cdk.Duration.minutes(1), statistic: "Minimum" });
+  alarm(`NoHealthy-${id}`, m, 1, cw.ComparisonOperator.LESS_THAN_THRESHOLD);
+  return m;
+});
+new cw.Dashboard(stack, "Dashboard", { widgets: [
+  [new cw.GraphWidget({ title: "Host", left: [hostCpu, hostStatus] }),
+   new cw.GraphWidget({ title: "PostgreSQL", left: [dbCpu], right: [dbFree] })],
+  [new cw.GraphWidget({ title: "Redis", left: [redisCpu] }),
+   new cw.GraphWidget({ title: "ALB", left: [alb.metrics.requestCount(), alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT)] }),
+   new cw.GraphWidget({ title: "Healthy targets", left: healthy })]] });
 new budgets.CfnBudget(stack, "Budget", { budget: { budgetType: "COST", timeUnit: "MONTHLY",
   budgetLimit: { amount: 250, unit: "USD" } },
-  notificationsWithSubscribers: [100, 200, 300].map((threshold) => ({
-    notification: { comparisonOperator: "GREATER_THAN", notificationType: "ACTUAL", threshold,
+  notificationsWithSubscribers: [[100, "ACTUAL"], [200, "ACTUAL"], [300, "ACTUAL"], [250, "FORECASTED"]]
+    .map(([threshold, notificationType]) => ({
+    notification: { comparisonOperator: "GREATER_THAN", notificationType, threshold,
       thresholdType: "ABSOLUTE_VALUE" },
     subscribers: [{ subscriptionType: "EMAIL", address: "aws-admin@example.com" }] })) });
 app.synth();
