@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Api, CfnResource, Call, Encoder, Kind, Out, Props, TagList, fields
+from .model import Api, CfnResource, Call, Encoder, Fmt, Join, Kind, Out, Owner, Props, TagList, fields
 
 NOTIFICATION = fields("notification_type", "comparison_operator", "threshold", "threshold_type")
 ACCOUNT_STEP = "_account"  # node ids never start with "_": a plan step the graph does not name
@@ -50,7 +50,11 @@ KINDS = [
          Api("budgets", "CreateBudget", tags=TagList("ResourceTags"),
              params={"AccountId": Out(ACCOUNT_STEP, "account_id")},
              find=Call("DescribeBudget", _KEY, {"_budget": "Budget.BudgetName"},
-                       missing=("NotFoundException",)),
+                       missing=("NotFoundException",),
+                       owner=Owner("ResourceTags", Call("ListTagsForResource", {
+                           "ResourceARN": Join((Fmt("arn:{partition}:budgets::"),
+                                                Out(ACCOUNT_STEP, "account_id"),
+                                                Fmt(":budget/{name}")))}))),
              undo=Call("DeleteBudget", _KEY, gone=("NotFoundException",)),
              needs_account=True),
          attrs={"id": "id"}, extra=_budget,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .model import Api, CfnResource, Call, Keep, Kind, Override, Stateful, TagList, Waiter, fields
+from .model import (Api, CfnResource, Call, Keep, Kind, Override, Owner, Stateful, TagList, Waiter,
+                    fields)
+
+# ElastiCache lists a resource's tags by its ARN (the find's ``_arn``).
+_TAGS = Owner("TagList", Call("ListTagsForResource", {"ResourceName": "@_arn"}))
 
 _BY_ID = {"ReplicationGroupId": "=replication_group_id"}
 
@@ -12,8 +16,9 @@ KINDS = [
          Api("elasticache", "CreateCacheSubnetGroup",
              {"name": "CacheSubnetGroup.CacheSubnetGroupName"}, TagList(),
              find=Call("DescribeCacheSubnetGroups", {"CacheSubnetGroupName": "=name"},
-                       {"name": "CacheSubnetGroups[0].CacheSubnetGroupName"},
-                       missing=("CacheSubnetGroupNotFoundFault",)),
+                       {"name": "CacheSubnetGroups[0].CacheSubnetGroupName",
+                        "_arn": "CacheSubnetGroups[0].ARN"},
+                       missing=("CacheSubnetGroupNotFoundFault",), owner=_TAGS),
              undo=Call("DeleteCacheSubnetGroup", {"CacheSubnetGroupName": "=name"})),
          fields("name", "description", "subnet_ids", name="CacheSubnetGroupName",
                 cfn={"description": "Description"},
@@ -32,8 +37,9 @@ KINDS = [
          Api("elasticache", "CreateReplicationGroup",
              {"id": "ReplicationGroup.ReplicationGroupId"}, TagList(),
              find=Call("DescribeReplicationGroups", _BY_ID,
-                       {"id": "ReplicationGroups[0].ReplicationGroupId"},
-                       missing=("ReplicationGroupNotFoundFault",)),
+                       {"id": "ReplicationGroups[0].ReplicationGroupId",
+                        "_arn": "ReplicationGroups[0].ARN"},
+                       missing=("ReplicationGroupNotFoundFault",), owner=_TAGS),
              wait=Waiter("ReplicationGroupAvailable", _BY_ID),
              read=Call("DescribeReplicationGroups", _BY_ID, {
                  "primary_endpoint": "ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address"}),
@@ -49,7 +55,12 @@ KINDS = [
                 subnet_group_name="CacheSubnetGroupName", multi_az_enabled="MultiAZEnabled",
                 maintenance_window="PreferredMaintenanceWindow"),
          attrs={"id": "id", "primary_endpoint": "primary_endpoint_address"},
-         # No final snapshot is configured: the cached keys go with the group.
-         stateful=Stateful("the cached keys (every app's Redis DB)", lambda props: Keep.NOTHING),
-         price="elasticache_node"),
+         # A final snapshot keeps the keys when the group is deleted or replaced (Terraform's
+         # final_snapshot_identifier; CloudFormation's DeletionPolicy Snapshot).
+         stateful=Stateful("the cached keys (every app's Redis DB)",
+                           lambda props: Keep.SNAPSHOT if props.get("final_snapshot_identifier")
+                           else Keep.NOTHING),
+         price="elasticache_node",
+         changes={"final_snapshot_identifier": Override(
+             reason="the name of the final snapshot a destroy takes")}),
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import (Api, CfnResource, CfnStandIn, Call, Effect, Encoder, Kind, Override, Props,
-                    TagFind, TagSpec, Waiter, fields)
+from .model import (Api, CfnResource, CfnStandIn, Call, Effect, Encoder, Fingerprint, Kind,
+                    Override, Owner, Props, TagFind, TagSpec, Waiter, fields)
 
 # Amazon Linux 2023's root device: CloudFormation and the EC2 API need it to size the root volume.
 ROOT_DEVICE = "/dev/xvda"
@@ -56,12 +56,17 @@ _INSTANCE = {"InstanceIds": ["@id"]}
 KINDS = [
     Kind("ssm_parameter", "compute", "aws_ssm_parameter", CfnStandIn("parameter", "name"),
          Api("ssm", "GetParameter", {"value": "Parameter.Value"}, params={"Name": "=name"}),
-         taggable=False, lookup=True, attrs={"value": "value"}),
+         # insecure_value: an AMI id is public, and `value` is marked sensitive, which would
+         # hide the AMI in every plan (and in the host's plan diff).
+         taggable=False, lookup=True, attrs={"value": "insecure_value"}),
     Kind("key_pair", "compute", "aws_key_pair", CfnResource("AWS::EC2::KeyPair",
                                                             {"key_name": "Ref"}),
          Api("ec2", "ImportKeyPair", {"key_name": "KeyName"}, TagSpec(("key-pair",)),
              find=Call("DescribeKeyPairs", {"KeyNames": ["=key_name"]},
-                       {"key_name": "KeyPairs[0].KeyName"}, missing=("InvalidKeyPair.NotFound",)),
+                       {"key_name": "KeyPairs[0].KeyName"}, missing=("InvalidKeyPair.NotFound",),
+                       # A key of this name holding another public key is not the spec's.
+                       owner=Owner("KeyPairs[0].Tags", match={
+                           "PublicKeyMaterial": Fingerprint("KeyPairs[0].KeyFingerprint")})),
              undo=Call("DeleteKeyPair", {"KeyName": "=key_name"})),
          fields("key_name", "public_key", public_key="PublicKeyMaterial"),
          attrs={"key_name": "key_name"}),
@@ -71,6 +76,7 @@ KINDS = [
              {"id": "Instances[0].InstanceId", "private_ip": "Instances[0].PrivateIpAddress"},
              TagSpec(("instance", "volume")), token=64,
              find=TagFind("DescribeInstances", {"id": "Reservations[0].Instances[0].InstanceId"},
+                          tags="Instances[0].Tags",
                           extra_filters=({"Name": "instance-state-name",
                                           "Values": ["pending", "running", "stopping",
                                                      "stopped"]},)),

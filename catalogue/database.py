@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from .model import (Api, CfnResource, Call, Effect, Keep, Kind, Override, Props, Stateful, TagList,
-                    Waiter, fields)
+from .model import (Api, CfnResource, Call, Effect, Keep, Kind, Override, Owner, Props, Stateful,
+                    TagList, Waiter, fields)
 
 
 def _keeps(props: Props) -> Keep:
     # Terraform's default (and the API's, given no identifier) is a final snapshot unless told
-    # to skip it; s0c always says which.
+    # to skip it; s0c always says which. CloudFormation: DeletionPolicy Snapshot, RDS names the
+    # snapshot; Terraform: <identifier>-final-<creating plan's timestamp>.
     return Keep.NOTHING if props.get("skip_final_snapshot", True) else Keep.SNAPSHOT
-
-
-def _cfn_policy(props: Props) -> str:
-    # RDS picks the final snapshot's name in CloudFormation; Terraform names it from the spec.
-    return "Snapshot" if _keeps(props) is Keep.SNAPSHOT else "Delete"
 
 
 def _delete(props: Props) -> Call:
@@ -39,8 +35,11 @@ KINDS = [
          CfnResource("AWS::RDS::DBSubnetGroup", {"name": "Ref"}),
          Api("rds", "CreateDBSubnetGroup", {"name": "DBSubnetGroup.DBSubnetGroupName"}, TagList(),
              find=Call("DescribeDBSubnetGroups", {"DBSubnetGroupName": "=name"},
-                       {"name": "DBSubnetGroups[0].DBSubnetGroupName"},
-                       missing=("DBSubnetGroupNotFoundFault",)),
+                       {"name": "DBSubnetGroups[0].DBSubnetGroupName",
+                        "_arn": "DBSubnetGroups[0].DBSubnetGroupArn"},
+                       missing=("DBSubnetGroupNotFoundFault",),
+                       owner=Owner("TagList", Call("ListTagsForResource",
+                                                   {"ResourceName": "@_arn"}))),
              undo=Call("DeleteDBSubnetGroup", {"DBSubnetGroupName": "=name"})),
          fields("name", "description", "subnet_ids", name="DBSubnetGroupName",
                 description="DBSubnetGroupDescription"),
@@ -62,7 +61,8 @@ KINDS = [
              TagList(),
              find=Call("DescribeDBInstances", _BY_ID,
                        {"identifier": _DB_OUTPUTS["identifier"]},
-                       missing=("DBInstanceNotFound", "DBInstanceNotFoundFault")),
+                       missing=("DBInstanceNotFound", "DBInstanceNotFoundFault"),
+                       owner=Owner("DBInstances[0].TagList")),
              wait=Waiter("DBInstanceAvailable", _BY_ID),
              read=Call("DescribeDBInstances", _BY_ID, _DB_OUTPUTS),
              undo=_delete),
@@ -81,7 +81,7 @@ KINDS = [
                 api={"vpc_security_group_ids": "VpcSecurityGroupIds"}),
          attrs={"address": "address", "port": "port", "identifier": "identifier",
                 "master_user_secret_arn": "master_user_secret[0].secret_arn"},
-         stateful=Stateful("the database's tables and rows", _keeps, _cfn_policy),
+         stateful=Stateful("the database's tables and rows", _keeps),
          price="rds_instance",
          changes={
              "port": Override(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .model import (Api, CfnFold, CfnResource, CfnStandIn, Call, FollowUp, Join, Kind, TagList,
-                    Waiter, fields)
+from .model import (Api, CfnFold, CfnResource, CfnStandIn, Call, FollowUp, Join, Kind, Owner,
+                    TagList, Waiter, fields)
 
 KINDS = [
     Kind("caller_identity", "iam", "aws_caller_identity", CfnStandIn("pseudo", "AWS::AccountId"),
@@ -13,7 +13,10 @@ KINDS = [
                                                         {"name": "Ref", "arn": "Arn"}),
          Api("iam", "CreateRole", {"name": "Role.RoleName", "arn": "Role.Arn"}, TagList(),
              find=Call("GetRole", {"RoleName": "=name"},
-                       {"name": "Role.RoleName", "arn": "Role.Arn"}, missing=("NoSuchEntity",)),
+                       {"name": "Role.RoleName", "arn": "Role.Arn"}, missing=("NoSuchEntity",),
+                       # A role of this name that trusts another principal is not the spec's.
+                       owner=Owner("Role.Tags", match={
+                           "AssumeRolePolicyDocument": "Role.AssumeRolePolicyDocument"})),
              undo=Call("DeleteRole", {"RoleName": "=name"})),
          fields("name", "description", "assume_role_policy", name="RoleName",
                 assume_role_policy="AssumeRolePolicyDocument"),
@@ -42,7 +45,8 @@ KINDS = [
              TagList(),
              find=Call("GetInstanceProfile", {"InstanceProfileName": "=name"},
                        {"name": "InstanceProfile.InstanceProfileName",
-                        "arn": "InstanceProfile.Arn"}, missing=("NoSuchEntity",)),
+                        "arn": "InstanceProfile.Arn"}, missing=("NoSuchEntity",),
+                       owner=Owner("InstanceProfile.Tags")),
              undo=Call("DeleteInstanceProfile", {"InstanceProfileName": "=name"}),
              follow=(FollowUp(
                  "role", "AddRoleToInstanceProfile",

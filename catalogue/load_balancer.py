@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (Api, CfnFold, CfnResource, CfnStandIn, Call, Effect, Encoder, FollowUp, Fmt,
-                    Kind, Override, Props, TagList, Waiter, fields)
+                    Kind, Override, Owner, Props, TagList, Waiter, fields)
 
 HEALTH_CHECK = fields("enabled", "protocol", "port", "path", "interval", "timeout",
                       "healthy_threshold", "unhealthy_threshold",
@@ -119,6 +119,8 @@ _TG_OUTPUTS = {"arn": "TargetGroups[0].TargetGroupArn",
                "arn_suffix": {"path": "TargetGroups[0].TargetGroupArn",
                               "match": ":(targetgroup/.+)$"}}
 _LB_ARN = {"LoadBalancerArns": ["@arn"]}
+# ELBv2 lists tags by ARN, in a call of their own.
+_ELB_TAGS = Owner("TagDescriptions[0].Tags", Call("DescribeTags", {"ResourceArns": ["@arn"]}))
 _REGISTRATION = {"TargetGroupArn": "=target_group_arn",
                  "Targets": [{"Id": "=target_id", "Port": "=port"}]}
 
@@ -129,7 +131,7 @@ KINDS = [
                       "arn_suffix": "LoadBalancerFullName"}),
          Api("elbv2", "CreateLoadBalancer", _LB_OUTPUTS, TagList(),
              find=Call("DescribeLoadBalancers", {"Names": ["=name"]}, _LB_OUTPUTS,
-                       missing=("LoadBalancerNotFound",)),
+                       missing=("LoadBalancerNotFound",), owner=_ELB_TAGS),
              wait=Waiter("LoadBalancerAvailable", _LB_ARN),
              undo=Call("DeleteLoadBalancer", {"LoadBalancerArn": "@arn"},
                        wait=Waiter("LoadBalancersDeleted", _LB_ARN)),
@@ -148,7 +150,7 @@ KINDS = [
                      {"arn": "Ref", "arn_suffix": "TargetGroupFullName"}),
          Api("elbv2", "CreateTargetGroup", _TG_OUTPUTS, TagList(),
              find=Call("DescribeTargetGroups", {"Names": ["=name"]}, _TG_OUTPUTS,
-                       missing=("TargetGroupNotFound",)),
+                       missing=("TargetGroupNotFound",), owner=_ELB_TAGS),
              undo=Call("DeleteTargetGroup", {"TargetGroupArn": "@arn"}),
              follow=(FollowUp("attributes", "ModifyTargetGroupAttributes", _tg_attributes),)),
          fields("name", "protocol", "port", "vpc_id", "target_type"),

@@ -181,6 +181,37 @@ class Call:
     # Error codes that mean "there is no such resource" (a find) or "already gone" (an undo).
     missing: tuple[str, ...] = ()
     gone: tuple[str, ...] = ()
+    # A find of a resource known by its name: how apply proves that what it found is this
+    # environment's before adopting it (None: the find looks inside a resource the plan already
+    # holds - a route of its route table, a listener of its load balancer - and the found thing
+    # belongs to whoever owns that).
+    owner: "Owner | None" = None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Compare a key pair's public key (the create param) with the fingerprint EC2 reports at
+    ``path`` (see s0c.runner.ownership.fingerprints for the rule)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Owner:
+    """How ``s0c apply`` checks a resource a name-keyed find returned before adopting it.
+
+    It is this environment's when its tags carry ``s0c:environment`` and ``s0c:logical-id`` with
+    the plan's values: ``tags`` is where they are (a JMESPath, ``[{Key, Value}]`` or a map) in the
+    find's response, or in the response of ``call`` (a tag read of its own, whose templates may
+    name the find's outputs as ``@attr``). ``tags=None``: the kind takes no tags, and only an
+    interrupted run's record or ``--adopt`` make it adoptable. ``match``: create param ->
+    where the found resource's value of it is (a JMESPath; JSON documents compare parsed), or a
+    :class:`Fingerprint`; a difference refuses the adoption whatever proves ownership.
+    """
+
+    tags: str | None = None
+    call: Call | None = None
+    match: Mapping[str, "str | Fingerprint"] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -191,6 +222,19 @@ class TagFind:
     outputs: Mapping[str, Any]
     filter_key: str = "Filters"
     extra_filters: tuple[Mapping[str, Any], ...] = ()
+    # Where the response lists the resources (``Vpcs``), and each one's ``[{Key, Value}]`` tags
+    # within an item: apply keeps only the items whose tags are this environment's and this
+    # logical id's, never trusting the server-side filter (moto ignores it on some calls).
+    items: str = ""
+    tags: str = "Tags"
+
+    @property
+    def item_list(self) -> str:
+        """``items``, or the part of the first output's path before its first ``[0]``."""
+        if self.items:
+            return self.items
+        first = next(iter(self.outputs.values()))
+        return first.split("[0]", 1)[0]
 
 
 # How a create call takes tags: AWS APIs use one of three shapes.
@@ -282,6 +326,11 @@ class Keep(enum.Enum):
     RETAIN = "the resource itself (retained)"
     NOTHING = "nothing"
 
+    @property
+    def cfn_policy(self) -> str:
+        """The CloudFormation DeletionPolicy (and UpdateReplacePolicy) that keeps this."""
+        return {"SNAPSHOT": "Snapshot", "RETAIN": "Retain", "NOTHING": "Delete"}[self.name]
+
 
 @dataclass(frozen=True)
 class Stateful:
@@ -290,8 +339,12 @@ class Stateful:
 
     what: str
     keeps: Callable[[Props], Keep]
-    # CloudFormation's DeletionPolicy / UpdateReplacePolicy for the props (None: not written).
-    cfn_policy: Callable[[Props], str | None] = lambda props: None
+
+    def cfn_policy(self, props: Props) -> str:
+        """CloudFormation's DeletionPolicy and UpdateReplacePolicy for the props: always
+        written for a stateful kind (Delete too), from what its deletion keeps, so the template
+        says what a stack deletion or a replacement does to the data."""
+        return self.keeps(props).cfn_policy
 
 
 NO_CHARGE = "no charge"
@@ -380,6 +433,12 @@ class Kind:
     maps: tuple[str, ...] = ("tags",)
     # prop -> CloudFormation value type when the prop reads an SSM-typed template parameter
     cfn_value_types: Mapping[str, str] = field(default_factory=dict)
+    # Terraform: the provider's default_tags reach this type (it has tags_all), so the resource
+    # writes only the tags that differ from them (its Name). False: it writes all its tags.
+    # Every taggable type s0c writes has tags_all in hashicorp/aws 5.100 and 6.x (a test reads
+    # the provider's schema); aws_autoscaling_group's tag blocks, or volume_tags (which
+    # default_tags never reach), would be False.
+    terraform_default_tags: bool = True
 
     @property
     def cfn_type(self) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import (USAGE, Api, CfnResource, Call, Encoder, FollowUp, Keep, Kind, Props, Stateful,
-                    TagList, TagMap, Usage, fields)
+from .model import (USAGE, Api, CfnResource, Call, Encoder, FollowUp, Keep, Kind, Owner, Props,
+                    Stateful, TagList, TagMap, Usage, fields)
 
 
 def _dashboard(p: Props, v: Encoder) -> dict[str, Any]:
@@ -28,7 +28,11 @@ _LOG_GROUP = {"logGroupNamePrefix": "=name"}
 KINDS = [
     Kind("dashboard", "monitoring", "aws_cloudwatch_dashboard",
          CfnResource("AWS::CloudWatch::Dashboard", tags=None),
+         # PutDashboard replaces a dashboard of the same name: the find keeps apply from taking
+         # over one it did not make (dashboards take no tags: only --adopt proves it).
          Api("cloudwatch", "PutDashboard",
+             find=Call("GetDashboard", {"DashboardName": "=dashboard_name"},
+                       {"_name": "DashboardName"}, missing=("ResourceNotFound",), owner=Owner()),
              undo=Call("DeleteDashboards", {"DashboardNames": ["=dashboard_name"]},
                        gone=("ResourceNotFound",))),
          fields("dashboard_name", "dashboard_body",
@@ -37,7 +41,10 @@ KINDS = [
          price="cloudwatch_dashboard", cfn_property={"dashboard_body": "DashboardBody"}),
     Kind("metric_alarm", "monitoring", "aws_cloudwatch_metric_alarm",
          CfnResource("AWS::CloudWatch::Alarm", {"arn": "Arn"}),
+         # PutMetricAlarm replaces an alarm of the same name: found first, adopted only if ours.
          Api("cloudwatch", "PutMetricAlarm", tags=TagList(),
+             find=Call("DescribeAlarms", _ALARM, {"arn": "MetricAlarms[0].AlarmArn"},
+                       owner=Owner("Tags", Call("ListTagsForResource", {"ResourceARN": "@arn"}))),
              read=Call("DescribeAlarms", _ALARM, {"arn": "MetricAlarms[0].AlarmArn"}),
              undo=Call("DeleteAlarms", _ALARM)),
          fields("alarm_name", "alarm_description", "namespace", "metric_name", "statistic",
@@ -52,7 +59,10 @@ KINDS = [
          CfnResource("AWS::Logs::LogGroup", {"arn": "Arn", "name": "Ref"}),
          Api("logs", "CreateLogGroup", tags=TagMap(),
              find=Call("DescribeLogGroups", _LOG_GROUP,
-                       {"arn": "logGroups[0].logGroupArn", "name": "logGroups[0].logGroupName"}),
+                       {"arn": "logGroups[0].logGroupArn", "name": "logGroups[0].logGroupName"},
+                       # The find lists by prefix: the name must be the spec's exactly.
+                       owner=Owner("tags", Call("ListTagsLogGroup", {"logGroupName": "@name"}),
+                                   match={"logGroupName": "logGroups[0].logGroupName"})),
              read=Call("DescribeLogGroups", _LOG_GROUP,
                        {"arn": "logGroups[0].logGroupArn", "name": "logGroups[0].logGroupName"}),
              undo=Call("DeleteLogGroup", {"logGroupName": "=name"},
@@ -63,7 +73,11 @@ KINDS = [
          fields("name", "retention_in_days", name="LogGroupName",
                 api={"name": "logGroupName", "retention_in_days": None}),
          attrs={"arn": "arn", "name": "name"},
-         # Records are kept for the retention period; deleting the group deletes them.
+         # Records are kept for the retention period; deleting the group deletes them
+         # (CloudFormation: DeletionPolicy Delete, written out; Terraform: no skip_destroy).
+         # Not Retain: the group has a fixed name, so a retained group would make the next
+         # deployment of the same spec fail ("already exists") and keep billing for storage
+         # nobody manages; export the records (S3) before destroying if they must outlive it.
          stateful=Stateful("the log records", lambda props: Keep.NOTHING),
          price=USAGE, usage=Usage("cloudwatch_logs", "vended_ingestion_gb",
                                   "flow_logs_gb_per_month", "CloudWatch Logs delivery")),

@@ -38,8 +38,7 @@ KINDS = [
          attrs={"id": "id", "arn": "arn"},
          # As Terraform's force_destroy = false: deleting the stack keeps the data, and a
          # bucket that still holds objects is never deleted by s0c.
-         stateful=Stateful("the bucket's objects", lambda props: Keep.RETAIN,
-                           lambda props: "Retain"),
+         stateful=Stateful("the bucket's objects", lambda props: Keep.RETAIN),
          price="s3_storage", cfn_property={"force_destroy": None}),
     Kind("bucket_public_access_block", "storage", "aws_s3_bucket_public_access_block",
          CfnFold("bucket", "bucket", "PublicAccessBlockConfiguration",

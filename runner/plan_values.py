@@ -66,16 +66,30 @@ def refs(value: Any) -> list[str]:
 
 
 class Unresolved(LookupError):
-    """A reference to an output no earlier step recorded."""
+    """A reference the plan makes that apply cannot fill in: an output no earlier step recorded,
+    an item past the end of a list, an input the plan does not declare."""
 
 
 def resolve(value: Any, output: Callable[[str], Any], inputs: dict[str, Any]) -> Any:
-    """Plan JSON -> concrete boto3 parameters, ``output("node.attr")`` supplying references."""
+    """Plan JSON -> concrete boto3 parameters, ``output("node.attr")`` supplying references.
+
+    Raises :class:`Unresolved`, naming the reference, for anything it cannot fill in."""
     kind = marker(value)
     if kind == REF:
-        found = output(value[REF])
-        return found[value["index"]] if "index" in value else found
+        ref = value[REF]
+        found = output(ref)
+        if "index" not in value:
+            return found
+        index = value["index"]
+        if not isinstance(found, list):
+            raise Unresolved(f"{ref}[{index}]: {ref} is {json.dumps(found)}, not a list")
+        if not isinstance(index, int) or not -len(found) <= index < len(found):
+            raise Unresolved(f"{ref}[{index}]: {ref} has {len(found)} items"
+                             f" ({', '.join(map(str, found))})")
+        return found[index]
     if kind == INPUT:
+        if value[INPUT] not in inputs:
+            raise Unresolved(f"input {value[INPUT]!r}: the plan declares no such input")
         return inputs[value[INPUT]]
     if kind == JOIN:
         return "".join(str(resolve(part, output, inputs)) for part in value[JOIN])

@@ -3,7 +3,9 @@
 moto gaps these tests work around, each named where it is used:
 * DeleteCacheSubnetGroup is not implemented (HTTP 500);
 * a deleted replication group stays "deleting" for ever, so the ReplicationGroupDeleted waiter
-  never succeeds.
+  never succeeds;
+* the Budgets API's ListTagsForResource is not implemented: the stand-in answers with the tags
+  the plan creates the budget with (the budget in these tests is always s0c's own).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 POC = ROOT / "examples" / "poc.yaml"
 LIVE = ROOT / "tests" / "golden" / "live_3az" / "input.yaml"
 FAST_WAITERS = {"Delay": 0.2, "MaxAttempts": 25}
+# Dashboards take no tags: after a lost journal only --adopt proves the PoC's is its own.
+UNTAGGABLE = frozenset({"dashboard"})
 _reference: dict[str, dict] = {}
 
 
@@ -52,6 +56,8 @@ class MotoRunner(Runner):
     def call(self, step, operation, params, **kwargs):
         if operation == "DeleteCacheSubnetGroup":
             return {}
+        if step["service"] == "budgets" and operation == "ListTagsForResource":
+            return {"ResourceTags": step["params"]["ResourceTags"]}
         return super().call(step, operation, params, **kwargs)
 
 
@@ -96,7 +102,7 @@ def test_apply_builds_the_poc_and_a_second_apply_creates_nothing(aws, plan_dir: 
     assert journal["outputs"]["db_port"] == 5432 and journal["outputs"]["instance_id"]
 
     second = runner(plan_dir, aws).apply()
-    assert second == {"created": 0, "adopted": 0, "resumed": 0, "skipped": steps}
+    assert second == {"created": 0, "adopted": 0, "resumed": 0, "skipped": steps, "recreated": 0}
     assert inventory(aws) == built
 
 
@@ -112,13 +118,13 @@ def test_buckets_apply_private_encrypted_versioned_and_reapply_creates_nothing(
     assert ("smart-0dte-poc-host", "read-write-buckets") in inventory(aws)["iam_role_policy"]
     second = runner(directory, aws).apply()
     assert second["created"] == 0 and second["skipped"] == first["created"]
-    # Lost journal: the buckets are found again by name, not created twice.
+    # Lost journal: the buckets are found again by name (and their tags), not created twice.
     built = inventory(aws)
     (directory / "journal.json").unlink()
-    again = runner(directory, aws).apply()
+    again = runner(directory, aws, adopt=UNTAGGABLE).apply()
     assert again["adopted"] == sum(1 for s in load_plan(directory)["steps"] if "find" in s)
     assert inventory(aws) == built
-    runner(directory, aws).destroy()
+    runner(directory, aws).destroy(include_adopted=True)
     assert inventory(aws)["bucket"] == []
 
 
@@ -138,9 +144,9 @@ def test_flow_logs_apply_to_a_log_group_through_their_own_role_and_reapply_creat
     assert second["created"] == 0 and second["skipped"] == first["created"]
     # Lost journal: the group is found by name, the flow log by its tags.
     (directory / "journal.json").unlink()
-    runner(directory, aws).apply()
+    runner(directory, aws, adopt=UNTAGGABLE).apply()
     assert inventory(aws) == built
-    runner(directory, aws).destroy()
+    runner(directory, aws).destroy(include_adopted=True)
     left = inventory(aws)
     assert left["log_group"] == [] and left["flow_log"] == []
 
@@ -151,11 +157,20 @@ def test_every_resource_is_found_again_without_the_journal(aws, plan_dir: Path) 
     runner(plan_dir, aws).apply()
     built = inventory(aws)
     (plan_dir / "journal.json").unlink()
-    again = runner(plan_dir, aws).apply()
+    # Everything carries this environment's tags but the dashboard, which takes none.
+    again = runner(plan_dir, aws, adopt=UNTAGGABLE).apply()
     plan = load_plan(plan_dir)
     with_find = sum(1 for s in plan["steps"] if "find" in s)
     assert again["adopted"] == with_find
     assert inventory(aws) == built
+    journal = json.loads((plan_dir / "journal.json").read_text())
+    assert {e["origin"] for e in journal["steps"].values() if e["node"] != "_account"} >= \
+        {"adopted"}
+    # destroy leaves what it adopted (it did not create it) unless told otherwise
+    assert runner(plan_dir, aws).destroy()["deleted"] == \
+        sum(1 for s in plan["steps"] if "undo" in s and journal["steps"][s["id"]]["origin"]
+            == "created")
+    assert inventory(aws)["instance"] == built["instance"]
 
 
 class Killed(BaseException):
@@ -175,11 +190,18 @@ def test_an_apply_killed_after_a_step_resumes_to_the_same_environment(
 
     with pytest.raises(Killed):
         runner(plan_dir, aws, after_call=kill).apply()
-    recorded = json.loads((plan_dir / "journal.json").read_text())["steps"]
+    steps = json.loads((plan_dir / "journal.json").read_text())["steps"]
+    recorded = {sid for sid, entry in steps.items() if entry["status"] == "done"}
     assert kill_at not in recorded and recorded  # the journal is intact up to the kill
+    # a step with a find recorded that its create call was sent: the resumed run knows it
+    # made what it finds
+    has_find = any("find" in s for s in load_plan(plan_dir)["steps"] if s["id"] == kill_at)
+    assert steps.get(kill_at, {}).get("status") == ("calling" if has_find else None)
     resumed = runner(plan_dir, aws).apply()
-    assert resumed["skipped"] == len(recorded)
+    assert resumed["skipped"] == len(recorded) and resumed["adopted"] == 0
     assert inventory(aws) == expected
+    journal = json.loads((plan_dir / "journal.json").read_text())
+    assert {e["origin"] for e in journal["steps"].values()} == {"created"}
 
 
 def test_a_failing_step_names_itself_and_the_aws_error_and_keeps_the_journal(
@@ -257,7 +279,8 @@ def test_a_live_plan_is_not_applied_without_confirm_live(tmp_path: Path) -> None
 def test_journal_steps_the_plan_no_longer_has_are_reported(aws, plan_dir: Path) -> None:
     runner(plan_dir, aws).apply()
     journal = json.loads((plan_dir / "journal.json").read_text())
-    journal["steps"]["old_bastion"] = {"node": "old_bastion", "status": "done", "outputs": {}}
+    journal["steps"]["old_bastion"] = {"node": "old_bastion", "status": "done",
+                                       "origin": "created", "outputs": {}}
     (plan_dir / "journal.json").write_text(json.dumps(journal))
     proc = _cli("apply", str(plan_dir), "--endpoint-url", aws.endpoint)
     assert proc.returncode == 0 and "1 steps this plan no longer has (old_bastion)" in proc.stderr
