@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from s0c.catalogue import KINDS
 from s0c.catalogue.budget import ACCOUNT_STEP
-from s0c.catalogue.model import Call, FollowUp, Fmt, Join, Kind, Out, TagFind, Waiter
+from s0c.catalogue.model import (Call, Fingerprint, FollowUp, Fmt, Join, Kind, Out, Owner,
+                                  TagFind, Waiter)
 from s0c.compiler.graph import Graph, Json, Node, Template
 from s0c.compiler.naming import partition
 from s0c.plugins.hookspecs import hookimpl
@@ -75,7 +76,7 @@ class _Builder:
                 return encode(_prop(node.props, template[1:]))
             return template
         if isinstance(template, Fmt):
-            return template.text.format(**node.props)
+            return template.text.format(**{"partition": partition(self.region), **node.props})
         if isinstance(template, Join):
             return {JOIN: [self.fill(node, part) for part in template.parts]}
         if isinstance(template, Out):
@@ -91,10 +92,26 @@ class _Builder:
             return None
         if isinstance(spec, TagFind):
             params = {spec.filter_key: self.tag_filters(node) + list(spec.extra_filters)}
-            return call(spec.operation, params, self.fill(node, spec.outputs))
+            return call(spec.operation, params, self.fill(node, spec.outputs),
+                        owner=self.owner(node, spec))
         return call(spec.operation, self.fill(node, spec.params), self.fill(node, spec.outputs),
                     wait=self.waiter(node, spec.wait), missing=list(spec.missing) or None,
-                    gone=list(spec.gone) or None)
+                    gone=list(spec.gone) or None, owner=self.owner(node, spec.owner))
+
+    def owner(self, node: Node, spec: Owner | TagFind | None) -> dict | None:
+        """How apply checks that a found resource is this environment's (see catalogue/model.py):
+        the tags it must carry, where they are, and what must match."""
+        if spec is None:
+            return None
+        expected = {ENV_TAG: self.graph.name, ID_TAG: node.id}
+        if isinstance(spec, TagFind):
+            return {"tags": spec.tags, "items": spec.item_list, "expect": expected}
+        out: dict[str, Any] = {"tags": spec.tags, "expect": expected if spec.tags else None,
+                               "call": self.call(node, spec.call)}
+        if spec.match:
+            out["match"] = {param: ({"fingerprint": how.path} if isinstance(how, Fingerprint)
+                                    else how) for param, how in spec.match.items()}
+        return {k: v for k, v in out.items() if v is not None}
 
     def waiter(self, node: Node, spec: Waiter | None) -> dict | None:
         return waiter(spec.name, self.fill(node, spec.params)) if spec else None
@@ -170,6 +187,10 @@ def generic_steps(b: _Builder, node: Node) -> list[dict]:
 
 # -- named overrides: the kinds whose calls the catalogue's templates cannot say ------------------
 
+def _bucket_key(name: str) -> dict[str, str]:
+    return {"Bucket": name}
+
+
 def _bucket(b: _Builder, n: Node) -> list[dict]:
     name = n.props["bucket"]
     arn = f"arn:{partition(b.graph.region)}:s3:::{name}"
@@ -180,7 +201,11 @@ def _bucket(b: _Builder, n: Node) -> list[dict]:
     # A bucket's name is its id, known before it exists: the outputs are JMESPath literals.
     return [step(n, "s3", "CreateBucket", params, {"id": f"'{name}'", "arn": f"'{arn}'"},
                  find=call("ListBuckets", {"Prefix": name},
-                           {"id": listed, "arn": f"{listed} && '{arn}'"}),
+                           {"id": listed, "arn": f"{listed} && '{arn}'"},
+                           owner={"tags": "TagSet",
+                                  "expect": {ENV_TAG: b.graph.name, ID_TAG: n.id},
+                                  "call": call("GetBucketTagging", _bucket_key(name),
+                                               missing=["NoSuchTagSet"])}),
                  wait=waiter("BucketExists", {"Bucket": name}),
                  # A bucket that still holds objects is not deleted: the call fails and says so.
                  undo=call("DeleteBucket", {"Bucket": name}, gone=["NoSuchBucket"])),
@@ -192,6 +217,9 @@ OVERRIDES: dict[str, Callable[[_Builder, Node], list[dict]]] = {"bucket": _bucke
 
 
 def build_plan(graph: Graph) -> dict[str, Any]:
+    # The plan runs in the spec's region: the region, its partition (botocore's table, see
+    # compiler.naming.partition) and the other deployment facts are literals here.
+    graph = graph.literal()
     builder = _Builder(graph)
     steps: list[dict] = []
     if any(KINDS[n.kind].api.needs_account for n in graph.nodes.values()):

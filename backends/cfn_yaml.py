@@ -1,5 +1,9 @@
 """CloudFormation YAML with short-form intrinsics (``!Ref``, ``!GetAtt``, ``!Sub``...).
 
+Two long forms remain, both needed: ``Fn::Base64`` around a ``!Sub`` (a YAML node takes one
+tag, so ``!Base64 !Sub`` cannot be written) and ``Fn::GetAtt`` of a dotted attribute (see
+:func:`_represent_fn`). The template's header says so too.
+
 ruamel.yaml does the quoting and escaping; this module only adds the intrinsic tags and makes
 sure a string stays a string for every reader: CloudFormation and cfn-lint read YAML 1.1, where
 ``yes``, ``off`` or ``0777`` are not strings, so anything a YAML 1.1 or 1.2 reader would resolve
@@ -73,12 +77,21 @@ def _represent_fn(representer, fn: Fn):
                                         else None)
 
 
+def _represent_float(representer, value: float):
+    # One style for numbers: a whole number is written as an integer (Threshold: 80, not 80.0),
+    # whatever Python type the graph holds it in; the schemas type these "number".
+    if value.is_integer():
+        return representer.represent_int(int(value))
+    return representer.represent_float(value)
+
+
 def dump(document: dict[str, Any]) -> str:
     yaml = YAML(typ="rt")
     yaml.width = 1 << 20  # never fold long lines: templates are diffed line by line
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(Fn, _represent_fn)
     yaml.representer.add_representer(str, _represent_str)
+    yaml.representer.add_representer(float, _represent_float)
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()

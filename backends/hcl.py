@@ -140,8 +140,18 @@ def _inline_object(value: Any) -> str | None:
     return text if len(text) <= 60 and "\n" not in text else None
 
 
+def _is_heredoc(text: str) -> bool:
+    return text.startswith("<<")
+
+
 def _aligned(pairs: list[tuple[str, str]], indent: int) -> list[str]:
-    """``name = value`` lines with '=' aligned across runs of single-line values (terraform fmt)."""
+    """``name = value`` lines with '=' aligned as terraform fmt aligns them.
+
+    terraform fmt (hclwrite's formatCells) aligns a run of attributes whose value is complete
+    on its line; a value that opens a bracket and closes it on a later line (an object, a list,
+    a function call) ends the run and is not aligned. A heredoc is one token sequence from
+    ``<<EOT`` to its closing delimiter, so it neither ends the run nor stays out of it: its
+    name is aligned with the attributes around it, before and after."""
     pad = "  " * indent
     lines: list[str] = []
     run: list[tuple[str, str]] = []
@@ -152,7 +162,7 @@ def _aligned(pairs: list[tuple[str, str]], indent: int) -> list[str]:
         run.clear()
 
     for name, text in pairs:
-        if "\n" in text:
+        if "\n" in text and not _is_heredoc(text):
             flush()
             lines.append(f"{pad}{name} = {text}")
         else:
@@ -165,6 +175,9 @@ def render_block(block: Block, indent: int = 0) -> str:
     pad = "  " * indent
     head = " ".join([block.type, *(hcl_string(label) for label in block.labels)])
     lines = [f"{pad}# {line}".rstrip() for line in (block.comment or "").splitlines()]
+    if not block.body:
+        lines.append(f"{pad}{head} {{}}")
+        return "\n".join(lines)
     lines.append(f"{pad}{head} {{")
     first = len(lines)
     pending: list[tuple[str, str]] = []

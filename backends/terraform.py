@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from s0c.compiler.graph import Graph, Input, Json, Node, Ref, Template
+from s0c.compiler.graph import Graph, Input, Json, Node, Pseudo, Ref, Template
 from s0c.plugins.hookspecs import hookimpl
 from s0c.catalogue import KINDS
+from s0c.catalogue.model import Kind
 from s0c.spec.diagnostics import Diagnostic, error
 
 from . import hcl
@@ -38,14 +39,49 @@ def ref_expr(graph: Graph, ref: Ref) -> str:
 
 
 _DOLLAR = object()
+REGION_VARIABLE = "region"
+# How Terraform says each deployment fact (compiler.graph.Pseudo): the region is the variable
+# the provider is configured with; a creation suffix is the creating plan's timestamp (fixed
+# from then on by the node's ignore_changes, so the same spec plans no change).
+PSEUDO = {
+    "region": f"var.{REGION_VARIABLE}",
+    "partition": "data.aws_partition.current.partition",
+    "created": 'formatdate("-YYYYMMDDhhmmss", plantimestamp())',
+}
+
+
+def _text(part: Any) -> bool:
+    """Literal text of a template (a :class:`Pseudo` is a str, but not literal here)."""
+    return isinstance(part, str) and not isinstance(part, Pseudo)
+
+
+def default_tags(graph: Graph) -> dict[str, str]:
+    """The tags every taggable resource shares (the spec's tags): written once, as the provider's
+    default_tags. Each resource keeps only the tags that differ (its Name), never a key with the
+    same value as a default tag (provider issues #18311, #19204: perpetual diffs)."""
+    shared: dict[str, str] | None = None
+    for node in graph.nodes.values():
+        kind = KINDS[node.kind]
+        if kind.lookup or "tags" not in node.props or not kind.terraform_default_tags:
+            continue
+        tags = node.props["tags"]
+        shared = dict(tags) if shared is None else {k: v for k, v in shared.items()
+                                                    if tags.get(k) == v}
+    # A Name is each resource's own, even where only one resource is tagged.
+    return {k: v for k, v in (shared or {}).items() if k != "Name"}
 
 
 class _Translator:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+        self.default_tags = default_tags(graph)
+        self.pseudo_used: set[str] = set()
 
     def value(self, value: Any) -> Any:
         """Graph value -> data for :func:`hcl.render_value` (references become :class:`hcl.Raw`)."""
+        if isinstance(value, Pseudo):
+            self.pseudo_used.add(value.name)
+            return hcl.Raw(PSEUDO[value.name])
         if isinstance(value, Ref):
             return hcl.Raw(ref_expr(self.graph, value))
         if isinstance(value, Input):
@@ -67,7 +103,7 @@ class _Translator:
             following = template.parts[index + 1] if index + 1 < len(template.parts) else ""
             # "$${" is always an escape, so a literal "$" right before an interpolation is
             # written as the interpolation of a "$" string instead.
-            if isinstance(part, str) and part.endswith("$") and not isinstance(following, str):
+            if _text(part) and part.endswith("$") and not _text(following):
                 parts += [part[:-1], _DOLLAR] if part[:-1] else [_DOLLAR]
             else:
                 parts.append(part)
@@ -75,20 +111,27 @@ class _Translator:
         def ref(part: Any) -> str:
             return '${"$"}' if part is _DOLLAR else "${" + self.value(part).text + "}"
 
-        literal = "".join(p for p in parts if isinstance(p, str))
+        literal = "".join(p for p in parts if _text(p))
         # Deploy-time values (endpoints, ARNs) never hold a newline, so only literal text can
         # collide with the heredoc delimiter.
         delimiter = hcl.heredoc_delimiter(literal) if "\n" in literal else None
-        if delimiter is not None and isinstance(parts[-1], str):
-            body = "".join(hcl.escape_template_literal(p) if isinstance(p, str) else ref(p)
+        if delimiter is not None and _text(parts[-1]):
+            body = "".join(hcl.escape_template_literal(p) if _text(p) else ref(p)
                            for p in parts)
             return f"<<{delimiter}\n{body}{delimiter}"
-        return '"' + "".join(hcl.hcl_string_body(p) if isinstance(p, str) else ref(p)
+        return '"' + "".join(hcl.hcl_string_body(p) if _text(p) else ref(p)
                              for p in parts) + '"'
 
-    def body(self, block: hcl.Block, props: dict[str, Any], schema: dict[str, Any] | None) -> None:
+    def body(self, block: hcl.Block, props: dict[str, Any], schema: dict[str, Any] | None,
+             kind: Kind | None = None) -> None:
+        """``props`` into ``block``; ``kind`` (top-level resources only) drops the tags the
+        provider's default_tags already give."""
         attrs, blocks = [], []
         for name, value in props.items():
+            if name == "tags" and kind is not None and kind.terraform_default_tags:
+                value = {k: v for k, v in value.items() if self.default_tags.get(k) != v}
+                if not value:
+                    continue
             if schema is not None and is_block(schema, name):
                 blocks.append((name, value))
             else:
@@ -107,7 +150,8 @@ class _Translator:
         block = hcl.Block("data" if kind.lookup else "resource", (kind.terraform, node.id))
         origin = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in node.origin)
         block.comment = f"spec: {origin.replace('.[', '[')}" if origin else None
-        self.body(block, node.props, None if kind.lookup else block_schema(kind.terraform))
+        self.body(block, node.props, None if kind.lookup else block_schema(kind.terraform),
+                  None if kind.lookup else kind)
         if node.depends_on:
             block.attr("depends_on", [hcl.Raw(address(self.graph, d)) for d in node.depends_on])
         if node.ignore_changes or node.create_before_destroy:
@@ -146,19 +190,36 @@ def check_graph(graph: Graph) -> list[Diagnostic]:
     return out
 
 
-def _versions(graph: Graph) -> list[hcl.Block]:
+def _versions(graph: Graph, translate: _Translator) -> list[hcl.Block]:
     terraform = hcl.Block("terraform")
     terraform.attr("required_version", TERRAFORM_VERSION)
     providers = terraform.block("required_providers")
     providers.attr("aws", {"source": "hashicorp/aws", "version": AWS_PROVIDER})
     provider = hcl.Block("provider", ("aws",))
-    provider.attr("region", graph.region)
-    return [terraform, provider]
+    provider.attr("region", hcl.Raw(f"var.{REGION_VARIABLE}"))
+    if translate.default_tags:
+        provider.comment = (
+            "Tags every resource shares, once: each resource adds only its Name. Every resource\n"
+            "type written here takes default_tags (it has tags_all); none repeats a default key.")
+        provider.block("default_tags").attr("tags", translate.default_tags)
+    blocks = [terraform, provider]
+    if "partition" in translate.pseudo_used:
+        partition = hcl.Block("data", ("aws_partition", "current"))
+        partition.comment = ("The partition of var.region (aws, aws-cn, aws-us-gov...): every"
+                             " ARN is written with it.")
+        blocks.append(partition)
+    return blocks
 
 
 def _variables(graph: Graph) -> list[hcl.Block]:
-    blocks = []
+    region = hcl.Block("variable", (REGION_VARIABLE,))
+    region.attr("description", "AWS region to deploy to (the spec's region by default)")
+    region.attr("type", hcl.Raw("string"))
+    region.attr("default", graph.region)
+    blocks = [region]
     for name, definition in sorted(graph.inputs.items()):
+        if name == REGION_VARIABLE:
+            raise ValueError("graph input 'region' clashes with the region variable")
         block = hcl.Block("variable", (name,))
         block.attr("description", definition.description)
         block.attr("type", hcl.Raw("string"))
@@ -187,11 +248,11 @@ class TerraformBackend:
             return {}, problems
         translate = _Translator(graph)
         by_file: dict[str, list[hcl.Block]] = {name: [] for name in FILE_ORDER}
-        by_file["versions"] = _versions(graph)
         by_file["variables"] = _variables(graph)
         for node in graph.ordered():
             by_file[KINDS[node.kind].concern].append(translate.resource(node))
         by_file["outputs"] = _outputs(graph, translate)
+        by_file["versions"] = _versions(graph, translate)  # last: it knows what was used
         header = HEADER.format(name=graph.name, mode=graph.mode)
         files = {f"{name}.tf": hcl.render_file(blocks, header)
                  for name, blocks in by_file.items() if blocks}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .graph import Ref
+from .graph import Pseudo, Ref, Template
 from .naming import Context, aws_name
 from .network import private_subnet_refs
 from .security import POSTGRES_PORT, REDIS_PORT
@@ -14,6 +14,14 @@ def db_identifier(ctx: Context) -> str:
 
 def cache_id(ctx: Context) -> str:
     return aws_name(ctx.name, "redis", max_len=40)
+
+
+def final_snapshot_name(resource_name: str) -> Template:
+    """``<name>-final`` plus a suffix unique to each creation of the resource (Terraform: the
+    creating plan's timestamp), so destroying a re-created database does not collide with the
+    snapshot of the one before it. The name is fixed once created (ignore_changes), so an
+    unchanged spec plans no change and a destroy uses the name set at creation."""
+    return Template((aws_name(resource_name, "final"), Pseudo("created", "")))
 
 
 def redis_parameter_group(version: str) -> str:
@@ -64,8 +72,9 @@ def lower_database(ctx: Context) -> None:
     if db.max_storage_gb is not None:
         props["max_allocated_storage"] = db.max_storage_gb
     if db.final_snapshot:
-        props["final_snapshot_identifier"] = aws_name(db_identifier(ctx), "final")
-    ctx.add("db", "db_instance", props, ("database",), name=db_identifier(ctx))
+        props["final_snapshot_identifier"] = final_snapshot_name(db_identifier(ctx))
+    ctx.add("db", "db_instance", props, ("database",), name=db_identifier(ctx),
+            ignore_changes=("final_snapshot_identifier",) if db.final_snapshot else ())
 
 
 def lower_cache(ctx: Context) -> None:
@@ -94,4 +103,7 @@ def lower_cache(ctx: Context) -> None:
         "snapshot_retention_limit": 1,
         "maintenance_window": "sun:05:30-sun:06:30",
         "snapshot_window": "02:00-03:00",
-    }, ("cache",), name=cache_id(ctx))
+        # Deleting the group keeps its keys as a final snapshot (CloudFormation: DeletionPolicy
+        # Snapshot), named as the database's is.
+        "final_snapshot_identifier": final_snapshot_name(cache_id(ctx)),
+    }, ("cache",), name=cache_id(ctx), ignore_changes=("final_snapshot_identifier",))

@@ -30,6 +30,69 @@ class Input:
     name: str
 
 
+class Pseudo(str):
+    """A fact of the deployment each backend states its own way, e.g. the region: Terraform's
+    ``var.region``, CloudFormation's ``${AWS::Region}``, the boto3 plan's spec region.
+
+    It *is* the string it stands for in the spec's region (``"us-east-1"``, ``"aws"``), so every
+    consumer that does not model deploy-time context (the boto3 plan, the diff, the cost estimate,
+    JSON encoding) reads it as that literal; the Terraform and CloudFormation backends check for
+    it before they check for ``str``. ``name`` is one of :data:`PSEUDO_NAMES`.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> "Pseudo":
+        if name not in PSEUDO_NAMES:
+            raise ValueError(f"unknown pseudo value {name!r}")
+        obj = super().__new__(cls, value)
+        obj.name = name
+        return obj
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copy, deepcopy and pickle
+        return self.name, str(self)
+
+    def __repr__(self) -> str:
+        return f"Pseudo({self.name!r}, {str(self)!r})"
+
+
+PSEUDO_NAMES = (
+    "region",     # the region the environment is deployed to
+    "partition",  # that region's partition: aws, aws-cn, aws-us-gov, ...
+    # A suffix unique to the creation of the resource holding it, fixed from then on (a final
+    # snapshot's name must not collide with the snapshot of an earlier generation). Terraform:
+    # "-YYYYMMDDhhmmss" of the plan that creates it; empty where a backend has no such value.
+    "created",
+)
+
+
+def literal(value: Any) -> Any:
+    """``value`` with every :class:`Pseudo` as the plain string it stands for, and templates
+    that are then all literal text folded into one string (for backends that know the region
+    at compile time)."""
+    if isinstance(value, Pseudo):
+        return str(value)
+    if isinstance(value, Template):
+        parts: list[Any] = []
+        for part in (literal(p) for p in value.parts):
+            if isinstance(part, str) and parts and isinstance(parts[-1], str):
+                parts[-1] += part
+            elif not (isinstance(part, str) and not part):
+                parts.append(part)
+        if all(isinstance(p, str) for p in parts):
+            return "".join(parts)
+        return Template(tuple(parts))
+    if isinstance(value, Json):
+        return Json(literal(value.value))
+    if isinstance(value, dict):
+        return {k: literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [literal(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(literal(v) for v in value)
+    return value
+
+
 @dataclass(frozen=True)
 class Template:
     """A string assembled at deploy time from literal text and references."""
@@ -69,6 +132,8 @@ class Output:
     value: Any
     description: str
     origin: SpecPath = ()
+    # Another stack or configuration would read it (CloudFormation exports it by name).
+    export: bool = False
 
 
 @dataclass
@@ -79,6 +144,8 @@ class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     inputs: dict[str, InputDef] = field(default_factory=dict)
     outputs: dict[str, Output] = field(default_factory=dict)
+    # Spec errors found while lowering (two buckets with one name); check() reports them.
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def add(self, node: Node) -> Node:
         if node.id in self.nodes:
@@ -86,8 +153,20 @@ class Graph:
         self.nodes[node.id] = node
         return node
 
-    def output(self, name: str, value: Any, description: str, origin: SpecPath = ()) -> None:
-        self.outputs[name] = Output(name, value, description, origin)
+    def output(self, name: str, value: Any, description: str, origin: SpecPath = (), *,
+               export: bool = False) -> None:
+        self.outputs[name] = Output(name, value, description, origin, export)
+
+    def literal(self) -> "Graph":
+        """A copy with every :class:`Pseudo` value resolved for the spec's region (see
+        :func:`literal`)."""
+        import dataclasses
+
+        nodes = {nid: dataclasses.replace(n, props=literal(n.props))
+                 for nid, n in self.nodes.items()}
+        outputs = {name: dataclasses.replace(o, value=literal(o.value))
+                   for name, o in self.outputs.items()}
+        return Graph(self.name, self.region, self.mode, nodes, dict(self.inputs), outputs)
 
     def counts(self) -> tuple[int, int]:
         """(resources, lookups): lookups are read-only data sources, not resources."""
@@ -133,7 +212,7 @@ class Graph:
         """Every reference resolves to a node and to an attribute that node's kind exports."""
         from s0c.catalogue import KINDS
 
-        out: list[Diagnostic] = []
+        out: list[Diagnostic] = list(self.problems)
         for node in self.nodes.values():
             if node.kind not in KINDS:
                 out.append(error("S0C-GRAPH", f"{node.id}: unknown kind {node.kind!r}", node.origin))

@@ -2,37 +2,41 @@
 
 from __future__ import annotations
 
-from .graph import Input, InputDef, Json, Ref, Template
-from .naming import Context, aws_name, partition
+import re
+
+from .graph import Input, InputDef, Json, Ref
+from .naming import Context, aws_name
 from .network import egress_route_ids
 from .storage import lower_buckets
 from .userdata import USER_DATA_LIMIT, approximate_size, render_user_data
 
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-ARM_FAMILIES = ("a1", "c6g", "c7g", "c8g", "m6g", "m7g", "m8g", "r6g", "r7g", "r8g", "t4g", "x2g",
-                "im4g", "is4g", "g5g", "c6gd", "c6gn", "m6gd", "r6gd", "c7gd", "c7gn", "m7gd", "r7gd")
+# AWS's instance naming: series, generation, then attribute letters, where "g" means Graviton
+# (c7gn, m8gd, is4gen, hpc7g, x2gd); a1 is the first-generation Graviton. botocore's model has
+# no architecture field, and a hand list of families goes stale with every new generation.
+_ARM_FAMILY = re.compile(r"a1|[a-z]+[0-9]+[a-z]*g[a-z]*")
+
+
+def is_arm(instance_type: str) -> bool:
+    return _ARM_FAMILY.fullmatch(instance_type.split(".")[0]) is not None
 
 
 def _ami_parameter(instance_type: str) -> str:
-    family = instance_type.split(".")[0]
-    return AMI_PARAMETER.replace("x86_64", "arm64") if family in ARM_FAMILIES else AMI_PARAMETER
+    return AMI_PARAMETER.replace("x86_64", "arm64") if is_arm(instance_type) else AMI_PARAMETER
 
 
 def _secret_statements(ctx: Context) -> list[dict]:
-    part = partition(ctx.spec.region)
-    region = ctx.spec.region
     account = Ref("account", "account_id")
     ssm, secrets = [], []
     for app in ctx.spec.apps:
         for ref in sorted(app.secrets.values()):
             if ref.startswith("ssm:"):
-                ssm.append(Template((f"arn:{part}:ssm:{region}:", account,
-                                     f":parameter{ref[len('ssm:'):]}")))
+                ssm.append(ctx.arn("ssm", f"parameter{ref[len('ssm:'):]}", account=account))
             else:
                 name = ref[len("secretsmanager:"):]
                 # Secrets Manager appends a 6-character suffix to every secret's ARN.
-                secrets.append(Template((f"arn:{part}:secretsmanager:{region}:", account,
-                                         f":secret:{name}-??????")))
+                secrets.append(ctx.arn("secretsmanager", f"secret:{name}-??????",
+                                       account=account))
     statements = []
     if ssm:
         statements.append({"Sid": "AppParameters", "Effect": "Allow",
@@ -53,7 +57,6 @@ def _statement(statement) -> dict:
 def lower_host(ctx: Context) -> None:
     spec = ctx.spec
     compute = spec.compute
-    part = partition(spec.region)
     role_name = aws_name(ctx.name, "host", max_len=64)
     ctx.service_role("host_role", role_name, "ec2.amazonaws.com",
                      f"{ctx.name} app host: SSM access and its own secrets, nothing else",
@@ -61,7 +64,8 @@ def lower_host(ctx: Context) -> None:
     ctx.add("host_ssm", "iam_role_policy_attachment", {
         "role": Ref("host_role", "name"),
         # Session Manager instead of SSH for day-to-day access.
-        "policy_arn": f"arn:{part}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "policy_arn": ctx.arn("iam", "policy/AmazonSSMManagedInstanceCore", region=False,
+                              account="aws"),
     }, ("compute",))
     statements = [{"Sid": "DatabasePassword", "Effect": "Allow",
                    "Action": ["secretsmanager:GetSecretValue"],

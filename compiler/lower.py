@@ -10,7 +10,7 @@ from .data_tier import lower_cache, lower_database
 from .edge import hostnames, lower_edge
 from .graph import Graph, Ref
 from .host import UserDataTooLarge, lower_host
-from .naming import Context, ident
+from .naming import Context, az_letter, ident
 from .network import lower_network
 from .observability import lower_budget, lower_monitoring
 from .security import lower_security
@@ -18,16 +18,29 @@ from .security import lower_security
 
 def _outputs(ctx: Context) -> None:
     g = ctx.graph
+    # What another stack would build on (export=True: CloudFormation exports it by name).
+    g.output("vpc_id", Ref("vpc", "id"), "The VPC", ("network", "cidr"), export=True)
+    for tier in ("public", "private"):
+        subnets = {az_letter(i): Ref(f"{tier}_{az_letter(i)}", "id")
+                   for i in range(ctx.spec.network.availability_zones)}
+        g.output(f"{tier}_subnet_ids", subnets, f"{tier.capitalize()} subnet per AZ",
+                 ("network", f"{tier}_subnets"), export=True)
+    g.output("security_group_ids", {group: Ref(f"sg_{group}", "id")
+                                    for group in ("alb", "app", "db", "cache")},
+             "Security groups: load balancer, app host, PostgreSQL, Redis", ("network",),
+             export=True)
     g.output("alb_dns_name", Ref("alb", "dns_name"),
-             "Point each app hostname (CNAME or alias) at this name", ("load_balancer",))
+             "Point each app hostname (CNAME or alias) at this name", ("load_balancer",),
+             export=True)
     g.output("alb_zone_id", Ref("alb", "zone_id"), "Hosted zone of the ALB, for alias records",
-             ("load_balancer",))
-    g.output("db_address", Ref("db", "address"), "PostgreSQL endpoint (private)", ("database",))
-    g.output("db_port", Ref("db", "port"), "PostgreSQL port", ("database",))
+             ("load_balancer",), export=True)
+    g.output("db_address", Ref("db", "address"), "PostgreSQL endpoint (private)", ("database",),
+             export=True)
+    g.output("db_port", Ref("db", "port"), "PostgreSQL port", ("database",), export=True)
     g.output("db_master_secret_arn", Ref("db", "master_user_secret_arn"),
              "Secrets Manager secret holding the RDS-managed master password", ("database",))
     g.output("redis_endpoint", Ref("cache", "primary_endpoint"), "Redis primary endpoint (private)",
-             ("cache",))
+             ("cache",), export=True)
     g.output("instance_id", Ref("host", "id"),
              "App host (private subnet): aws ssm start-session --target <id>", ("compute",))
     g.output("instance_private_ip", Ref("host", "private_ip"), "App host private address",

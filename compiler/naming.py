@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from s0c.spec.models import Spec
 
-from .graph import Graph, Json, Node
+from .graph import Graph, Json, Node, Pseudo, Template
 from s0c.catalogue import KINDS
 
 
@@ -31,8 +35,36 @@ def az_letter(index: int) -> str:
     return "abcdef"[index]
 
 
+@lru_cache(maxsize=1)
+def _partitions() -> list[dict[str, Any]]:
+    """botocore's partition table (``data/partitions.json``, 7 KB), read as a file: importing
+    botocore itself costs ~300 ms that a compile does not need."""
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or spec.origin is None:
+        return []
+    path = Path(spec.origin).parent / "data" / "partitions.json"
+    try:
+        return json.loads(path.read_text())["partitions"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+# Used when botocore's table is missing or does not know the region yet (prefix -> partition).
+_PREFIXES = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+             ("us-isof-", "aws-iso-f"), ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"),
+             ("eusc-", "aws-eusc"))
+
+
 def partition(region: str) -> str:
-    return "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    """The ARN partition of ``region``: ``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso``..."""
+    table = _partitions()
+    for entry in table:
+        if region in entry.get("regions", {}):
+            return entry["outputs"]["name"]
+    for entry in table:
+        if re.fullmatch(entry.get("regionRegex", "$^"), region):
+            return entry["outputs"]["name"]
+    return next((name for prefix, name in _PREFIXES if region.startswith(prefix)), "aws")
 
 
 @dataclass
@@ -46,6 +78,33 @@ class Context:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def region(self) -> Pseudo:
+        """The deployment's region, as each backend says it (``var.region``, ``AWS::Region``)."""
+        return Pseudo("region", self.spec.region)
+
+    @property
+    def partition(self) -> Pseudo:
+        """The region's ARN partition, as each backend says it (``AWS::Partition``)."""
+        return Pseudo("partition", partition(self.spec.region))
+
+    def arn(self, service: str, *resource: Any, region: bool = True,
+            account: Any = "") -> Template:
+        """``arn:<partition>:<service>:<region>:<account>:<resource...>``, partition and region
+        as :class:`Pseudo` values (``region=False`` for global services such as IAM)."""
+        parts: list[Any] = ["arn:", self.partition, f":{service}:"]
+        if region:
+            parts.append(self.region)
+        parts.append(":")
+        parts += [account, ":", *resource] if account != "" else [":", *resource]
+        merged: list[Any] = []
+        for part in parts:
+            if type(part) is str and merged and type(merged[-1]) is str:
+                merged[-1] += part
+            else:
+                merged.append(part)
+        return Template(tuple(merged))
 
     def tags(self, name: str) -> dict[str, str]:
         tags = dict(sorted(self.spec.tags.items()))

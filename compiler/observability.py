@@ -8,7 +8,7 @@ from .graph import Json, Ref, Template
 from .naming import Context, aws_name, ident
 
 
-def _widget(x: int, y: int, title: str, metrics: list[list[Any]], stat: str, region: str) -> dict:
+def _widget(x: int, y: int, title: str, metrics: list[list[Any]], stat: str, region: Any) -> dict:
     return {"type": "metric", "x": x, "y": y, "width": 12, "height": 6,
             "properties": {"title": title, "metrics": metrics, "period": 300, "stat": stat,
                            "region": region, "view": "timeSeries"}}
@@ -20,7 +20,7 @@ def _primary_cache_node() -> Template:
 
 
 def _dashboard(ctx: Context) -> Json:
-    region = ctx.spec.region
+    region = ctx.region  # the dashboard shows the region it is deployed to
     db = Ref("db", "identifier")
     redis_node = _primary_cache_node()
     alb = Ref("alb", "arn_suffix")

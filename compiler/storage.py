@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from s0c.spec.diagnostics import error
+
 from .graph import Ref, Template
 from .naming import Context, aws_name, ident
 
@@ -13,10 +15,24 @@ def bucket_name(ctx: Context, name: str) -> str:
 def lower_buckets(ctx: Context) -> list[dict]:
     """The buckets' nodes; returns the IAM statements that give the host access to them."""
     objects, buckets = [], []
+    seen: dict[str, int] = {}
     for index, bucket in enumerate(ctx.spec.buckets):
         origin = ("buckets", index)
         id = ident("bucket", bucket.name)
         name = bucket_name(ctx, bucket.name)
+        # Two buckets with one name (or "x" and "x-public-access", whose ids collide) are a
+        # spec error at the second name, not a crash of the graph.
+        ids = {id, f"{id}_public_access", f"{id}_encryption", f"{id}_versioning"}
+        clash = next((seen[i] for i in sorted(ids) if i in seen), None)
+        if clash is not None:
+            first = ctx.spec.buckets[clash].name
+            ctx.graph.problems.append(error(
+                "S0C-NAME", f"bucket name {bucket.name!r} is already used by buckets[{clash}]"
+                if first == bucket.name else f"bucket name {bucket.name!r} clashes with the"
+                f" resources s0c names after buckets[{clash}] ({first!r}); rename one",
+                origin + ("name",)))
+            continue
+        seen.update((i, index) for i in ids)
         # force_destroy stays off: a bucket with data in it is never deleted by a destroy.
         ctx.add(id, "bucket", {"bucket": name, "force_destroy": False}, origin, name=name)
         ctx.add(f"{id}_public_access", "bucket_public_access_block", {

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import jinja2
 
-from .graph import Ref, Template
+from .graph import Pseudo, Ref, Template
 from .naming import Context
 from .security import REDIS_PORT
 
@@ -58,6 +58,9 @@ def render_user_data(ctx: Context) -> Template:
         "db_port": Ref("db", "port"),
         "db_secret_arn": Ref("db", "master_user_secret_arn"),
         "redis_host": Ref("cache", "primary_endpoint"),
+        # The region the host runs in, as each backend says it (a template deployed to another
+        # region than the spec's still configures the host for where it runs).
+        "region": ctx.region,
     }
     # The loader rejects NUL in every spec string, so these tokens cannot collide with input.
     tokens = {key: f"\x00{index}\x00" for index, key in enumerate(refs)}
@@ -65,7 +68,6 @@ def render_user_data(ctx: Context) -> Template:
     text = _environment().get_template("user_data.sh.j2").render(
         name=spec.name,
         mode=spec.mode,
-        region=spec.region,
         db_name=spec.database.name,
         db_user=spec.database.username,
         redis_port=REDIS_PORT,
@@ -82,7 +84,7 @@ def render_user_data(ctx: Context) -> Template:
         } for app in spec.apps],
     )
     ordered = list(refs.values())
-    parts: list[str | Ref] = []
+    parts: list[str | Ref | Pseudo] = []
     for index, piece in enumerate(_TOKEN.split(text)):
         if index % 2:
             parts.append(ordered[int(piece)])
@@ -124,5 +126,7 @@ def app_environments(spec) -> dict[str, dict[str, str]]:
 
 
 def approximate_size(template: Template) -> int:
-    """Bytes of the rendered script, counting each reference as a 100-byte endpoint."""
-    return sum(len(p.encode()) if isinstance(p, str) else 100 for p in template.parts)
+    """Bytes of the rendered script, counting each reference as a 100-byte endpoint (and the
+    region as the longest region name AWS has, 14 bytes)."""
+    return sum(max(len(p), 14) if isinstance(p, Pseudo) else len(p.encode())
+               if isinstance(p, str) else 100 for p in template.parts)

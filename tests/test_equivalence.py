@@ -111,6 +111,8 @@ def read_terraform(files: dict[str, str]) -> tuple[dict, list]:
     out, dbs = {}, []
     table = by_terraform_type()
     for section, rtype, name, body in tfcheck.resources(tfcheck.parse_files(files)):
+        if (section, rtype) == ("data", "aws_partition"):
+            continue  # how Terraform says the partition (graph.Pseudo), not a graph node
         kind = table[rtype]
         assert kind.lookup == (section == "data"), (rtype, section)
         out[name] = (kind.name, _props(kind.name, body, 0))

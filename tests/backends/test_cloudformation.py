@@ -3,6 +3,8 @@ that survives, and a deployment into moto that matches the boto3 plan's."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,93 @@ def test_cloudformation_into_moto_builds_what_the_boto3_plan_builds(aws, tmp_pat
     assert differing == {}, "\n".join(f"{k}: {v}" for k, v in differing.items())
     compared = [k for k in by_boto3 if MOTO_CFN_GAPS.get(k, 0) is not None]
     assert len(compared) >= 20  # most of the environment is still compared
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}[type(value)]
+
+
+def _scalar_mismatches(schema: dict, node: dict, value, path: str, out: list) -> None:
+    """Where a written scalar's type is not the one the resource schema declares (an integer
+    where it says string, a string where it says integer...), down every property."""
+    while "$ref" in node:
+        target = schema
+        for part in node["$ref"].split("/")[1:]:
+            target = target[part]
+        node = target
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Fn::",
+                                                                                  "Ref")):
+        return  # an intrinsic: its result is typed by CloudFormation
+    declared = node.get("type")
+    declared = [declared] if isinstance(declared, str) else declared or []
+    written = _json_type(value)
+    if declared and written not in declared and not (written == "integer" and "number" in declared):
+        out.append(f"{path}: {written}, schema says {'/'.join(declared)} ({value!r})")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in node.get("properties", {}):
+                _scalar_mismatches(schema, node["properties"][key], item, f"{path}.{key}", out)
+    elif isinstance(value, list) and "items" in node:
+        for item in value:
+            _scalar_mismatches(schema, node["items"], item, f"{path}[]", out)
+
+
+@pytest.mark.parametrize("spec", [POC, LIVE])
+def test_scalars_have_the_types_the_resource_schemas_declare(spec: Path) -> None:
+    """One scalar style, read from cfn-lint's copy of the registry schemas: a number where the
+    schema says integer or number (Threshold: 80, never 80.0), a string where it says string
+    (RDS AllocatedStorage and Port are strings there: '50', '5432')."""
+    from cfnlint.decode import decode_str
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    text = template(spec)
+    decoded, errors = decode_str(text)
+    assert not errors
+    mismatches: list[str] = []
+    for logical, resource in decoded["Resources"].items():
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource["Type"]).schema
+        properties = json.loads(json.dumps(resource.get("Properties", {})))
+        _scalar_mismatches(schema, {"type": "object", "properties": schema["properties"]},
+                           properties, f"{logical}", mismatches)
+    assert mismatches == []
+    assert not re.search(r":\s-?\d+\.0\s*$", text, re.M)  # no 80.0
+
+
+@pytest.mark.parametrize("spec", [POC, LIVE])
+def test_every_stateful_resource_says_what_its_deletion_keeps(spec: Path) -> None:
+    from cfnlint.decode import decode_str
+
+    from s0c.catalogue import KINDS, by_cloudformation_type
+
+    decoded, _ = decode_str(template(spec))
+    table = by_cloudformation_type()
+    stateful = {logical: resource for logical, resource in decoded["Resources"].items()
+                if resource["Type"] in table and table[resource["Type"]].stateful}
+    expected = {"Db": "Snapshot", "Cache": "Snapshot"}
+    if spec == LIVE:
+        expected.update({"FlowLogsGroup": "Delete", "BucketBackups": "Retain"})
+    assert {k: (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy"))
+            for k, r in stateful.items()} == {k: (v, v) for k, v in expected.items()}
+    assert all(KINDS[k].stateful is None or KINDS[k].cfn_type for k in KINDS)
+
+
+def test_outputs_export_what_another_stack_builds_on() -> None:
+    from cfnlint.decode import decode_str
+
+    decoded, _ = decode_str(template(LIVE))
+    exported = {name: output["Export"]["Name"] for name, output in decoded["Outputs"].items()
+                if "Export" in output}
+    wanted = {"VpcId", "PublicSubnetIdsA", "PublicSubnetIdsB", "PublicSubnetIdsC",
+              "PrivateSubnetIdsA", "PrivateSubnetIdsB", "PrivateSubnetIdsC",
+              "SecurityGroupIdsAlb", "SecurityGroupIdsApp", "SecurityGroupIdsDb",
+              "SecurityGroupIdsCache", "DbAddress", "DbPort", "RedisEndpoint", "AlbDnsName",
+              "AlbZoneId"}
+    assert set(exported) == wanted
+    for name, export in exported.items():
+        assert export == {"Fn::Sub": f"${{AWS::StackName}}-{name}"}, name
+    # Secrets and per-app URLs are not for other stacks.
+    assert "Export" not in decoded["Outputs"]["DbMasterSecretArn"]

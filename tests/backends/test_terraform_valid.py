@@ -142,3 +142,55 @@ def test_checks_catch_the_guides_mistakes() -> None:
             "aws_security_group.app", "aws_vpc.poc"} <= {".".join(m.split(".")[:3]) if
                                                         m.startswith("data.") else m for m in missing}
     assert any("'vpc'" in p for p in tfcheck.schema_problems(parsed))
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def test_heredoc_aligns_with_its_neighbours() -> None:
+    from s0c.backends import hcl
+
+    block = hcl.Block("resource", ("aws_instance", "x"))
+    block.attr("ami", "a")
+    block.attr("user_data", hcl.Raw("<<EOT\nhello\nEOT"))
+    block.attr("user_data_replace_on_change", True)
+    block.attr("tags", {"Name": "x"})
+    assert hcl.render_block(block).splitlines()[1:4] == [
+        '  ami                         = "a"',
+        "  user_data                   = <<EOT",
+        "hello"]
+
+
+def test_tags_once_through_default_tags(poc_parsed: dict[str, dict]) -> None:
+    provider = poc_parsed["versions.tf"]["provider"][0]["\"aws\""]
+    assert provider["region"] == "${var.region}"
+    defaults = provider["default_tags"][0]["tags"]
+    assert defaults == {"Environment": '"poc"', "Project": '"smart-0dte-system"'}
+    tagged = 0
+    for section, rtype, name, body in tfcheck.resources(poc_parsed):
+        if "tags" in body:
+            tagged += 1
+            # Only what differs from the defaults (the Name): a repeated key is the provider's
+            # perpetual-diff case.
+            assert set(body["tags"]) == {"Name"}, (rtype, name, body["tags"])
+    assert tagged >= 50
+    variables = poc_parsed["variables.tf"]["variable"]
+    region = next(v['"region"'] for v in variables if '"region"' in v)
+    assert region["default"] == '"us-east-1"'
+
+
+def test_final_snapshots_are_unique_per_creation(poc_files: dict[str, str]) -> None:
+    stamp = '${formatdate("-YYYYMMDDhhmmss", plantimestamp())}'
+    assert (f'final_snapshot_identifier   = "smart-0dte-poc-postgres-final{stamp}"'
+            in poc_files["database.tf"])
+    assert (f'final_snapshot_identifier  = "smart-0dte-poc-redis-final{stamp}"'
+            in poc_files["cache.tf"])
+    for name in ("database.tf", "cache.tf"):
+        # Fixed once created: the same spec plans no change, a destroy uses the creation's name.
+        assert "ignore_changes = [final_snapshot_identifier]" in poc_files[name]
+
+
+def test_ami_is_read_as_insecure_value(poc_files: dict[str, str]) -> None:
+    assert "ami                         = data.aws_ssm_parameter.ami.insecure_value" in (
+        poc_files["compute.tf"])
+    assert ".ami.value" not in poc_files["compute.tf"]

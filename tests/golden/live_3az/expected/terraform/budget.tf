@@ -9,10 +9,7 @@ resource "aws_budgets_budget" "budget" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-monthly"
+    Name = "smart-0dte-live-monthly"
   }
 
   notification {

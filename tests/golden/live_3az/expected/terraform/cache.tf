@@ -7,10 +7,7 @@ resource "aws_elasticache_subnet_group" "cache_subnets" {
   description = "smart-0dte-live Redis subnets"
   subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-cache"
+    Name = "smart-0dte-live-cache"
   }
 }
 
@@ -33,10 +30,12 @@ resource "aws_elasticache_replication_group" "cache" {
   snapshot_retention_limit   = 1
   maintenance_window         = "sun:05:30-sun:06:30"
   snapshot_window            = "02:00-03:00"
+  final_snapshot_identifier  = "smart-0dte-live-redis-final${formatdate("-YYYYMMDDhhmmss", plantimestamp())}"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-redis"
+    Name = "smart-0dte-live-redis"
+  }
+
+  lifecycle {
+    ignore_changes = [final_snapshot_identifier]
   }
 }

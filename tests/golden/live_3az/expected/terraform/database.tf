@@ -7,10 +7,7 @@ resource "aws_db_subnet_group" "db_subnets" {
   description = "smart-0dte-live PostgreSQL subnets"
   subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-db"
+    Name = "smart-0dte-live-db"
   }
 }
 
@@ -39,11 +36,12 @@ resource "aws_db_instance" "db" {
   deletion_protection         = true
   skip_final_snapshot         = false
   max_allocated_storage       = 500
-  final_snapshot_identifier   = "smart-0dte-live-postgres-final"
+  final_snapshot_identifier   = "smart-0dte-live-postgres-final${formatdate("-YYYYMMDDhhmmss", plantimestamp())}"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-postgres"
+    Name = "smart-0dte-live-postgres"
+  }
+
+  lifecycle {
+    ignore_changes = [final_snapshot_identifier]
   }
 }

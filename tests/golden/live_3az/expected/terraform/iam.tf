@@ -18,10 +18,7 @@ resource "aws_iam_role" "flow_logs_role" {
     ]
   })
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-flow-logs"
+    Name = "smart-0dte-live-flow-logs"
   }
 }
 
@@ -68,22 +65,18 @@ resource "aws_iam_role" "host_role" {
     ]
   })
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-host"
+    Name = "smart-0dte-live-host"
   }
 }
 
 # spec: compute
 resource "aws_iam_role_policy_attachment" "host_ssm" {
   role       = aws_iam_role.host_role.name
-  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 # spec: apps
-data "aws_caller_identity" "account" {
-}
+data "aws_caller_identity" "account" {}
 
 # spec: compute
 resource "aws_iam_role_policy" "host_secrets" {
@@ -103,7 +96,7 @@ resource "aws_iam_role_policy" "host_secrets" {
         Effect = "Allow"
         Action = ["ssm:GetParameter"]
         Resource = [
-          "arn:aws:ssm:us-west-2:${data.aws_caller_identity.account.account_id}:parameter/smart-0dte/live/polygon_api_key",
+          "arn:${data.aws_partition.current.partition}:ssm:${var.region}:${data.aws_caller_identity.account.account_id}:parameter/smart-0dte/live/polygon_api_key",
         ]
       },
       {
@@ -111,7 +104,7 @@ resource "aws_iam_role_policy" "host_secrets" {
         Effect = "Allow"
         Action = ["secretsmanager:GetSecretValue"]
         Resource = [
-          "arn:aws:secretsmanager:us-west-2:${data.aws_caller_identity.account.account_id}:secret:smart-0dte/live/ibkr-??????",
+          "arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.account.account_id}:secret:smart-0dte/live/ibkr-??????",
         ]
       },
     ]
@@ -146,9 +139,6 @@ resource "aws_iam_instance_profile" "host_profile" {
   name = "smart-0dte-live-host"
   role = aws_iam_role.host_role.name
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-host"
+    Name = "smart-0dte-live-host"
   }
 }

@@ -11,10 +11,7 @@ resource "aws_lb" "alb" {
   drop_invalid_header_fields = true
   enable_deletion_protection = true
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb"
+    Name = "smart-0dte-live-alb"
   }
 }
 
@@ -26,10 +23,7 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   certificate_arn   = "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-https"
+    Name = "smart-0dte-live-https"
   }
 
   default_action {
@@ -49,10 +43,7 @@ resource "aws_lb_listener" "http_redirect" {
   port              = 80
   protocol          = "HTTP"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-http"
+    Name = "smart-0dte-live-http"
   }
 
   default_action {
@@ -75,10 +66,7 @@ resource "aws_lb_target_group" "tg_smart_0dte_api" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-smart-0dte-api"
+    Name = "smart-0dte-live-smart-0dte-api"
   }
 
   health_check {
@@ -106,10 +94,7 @@ resource "aws_lb_listener_rule" "route_smart_0dte_api" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 100
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-smart-0dte-api"
+    Name = "smart-0dte-live-smart-0dte-api"
   }
 
   action {
@@ -133,10 +118,7 @@ resource "aws_lb_target_group" "tg_smart_0dte_web" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-smart-0dte-web"
+    Name = "smart-0dte-live-smart-0dte-web"
   }
 
   health_check {
@@ -164,10 +146,7 @@ resource "aws_lb_listener_rule" "route_smart_0dte_web" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 101
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-smart-0dte-web"
+    Name = "smart-0dte-live-smart-0dte-web"
   }
 
   action {
@@ -191,10 +170,7 @@ resource "aws_lb_target_group" "tg_mag7_7dte_api" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-mag7-7dte-api"
+    Name = "smart-0dte-live-mag7-7dte-api"
   }
 
   health_check {
@@ -222,10 +198,7 @@ resource "aws_lb_listener_rule" "route_mag7_7dte_api" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 110
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-mag7-7dte-api"
+    Name = "smart-0dte-live-mag7-7dte-api"
   }
 
   action {
@@ -249,10 +222,7 @@ resource "aws_lb_target_group" "tg_mag7_7dte_web" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-mag7-7dte-web"
+    Name = "smart-0dte-live-mag7-7dte-web"
   }
 
   health_check {
@@ -280,10 +250,7 @@ resource "aws_lb_listener_rule" "route_mag7_7dte_web" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 111
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-mag7-7dte-web"
+    Name = "smart-0dte-live-mag7-7dte-web"
   }
 
   action {

@@ -6,10 +6,7 @@ resource "aws_cloudwatch_log_group" "flow_logs_group" {
   name              = "/s0c/smart-0dte-live/vpc-flow-logs"
   retention_in_days = 365
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-flow-logs"
+    Name = "smart-0dte-live-flow-logs"
   }
 }
 
@@ -18,10 +15,7 @@ resource "aws_sns_topic" "alarm_topic" {
   name              = "smart-0dte-live-alarms"
   kms_master_key_id = "alias/aws/sns"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alarms"
+    Name = "smart-0dte-live-alarms"
   }
 }
 
@@ -52,7 +46,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Average"
-          region = "us-west-2"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -82,7 +76,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Average"
-          region = "us-west-2"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -117,7 +111,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Average"
-          region = "us-west-2"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -141,7 +135,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Sum"
-          region = "us-west-2"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -193,7 +187,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Minimum"
-          region = "us-west-2"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -219,10 +213,7 @@ resource "aws_cloudwatch_metric_alarm" "host_cpu_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-host-cpu-alarm"
+    Name = "smart-0dte-live-host-cpu-alarm"
   }
 }
 
@@ -244,10 +235,7 @@ resource "aws_cloudwatch_metric_alarm" "host_status_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-host-status-alarm"
+    Name = "smart-0dte-live-host-status-alarm"
   }
 }
 
@@ -269,10 +257,7 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-db-cpu-alarm"
+    Name = "smart-0dte-live-db-cpu-alarm"
   }
 }
 
@@ -294,10 +279,7 @@ resource "aws_cloudwatch_metric_alarm" "db_storage_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-db-storage-alarm"
+    Name = "smart-0dte-live-db-storage-alarm"
   }
 }
 
@@ -319,10 +301,7 @@ resource "aws_cloudwatch_metric_alarm" "cache_cpu_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-cache-cpu-alarm"
+    Name = "smart-0dte-live-cache-cpu-alarm"
   }
 }
 
@@ -345,10 +324,7 @@ resource "aws_cloudwatch_metric_alarm" "smart_0dte_api_unhealthy_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-smart-0dte-api-unhealthy-alarm"
+    Name = "smart-0dte-live-smart-0dte-api-unhealthy-alarm"
   }
 }
 
@@ -371,10 +347,7 @@ resource "aws_cloudwatch_metric_alarm" "smart_0dte_web_unhealthy_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-smart-0dte-web-unhealthy-alarm"
+    Name = "smart-0dte-live-smart-0dte-web-unhealthy-alarm"
   }
 }
 
@@ -397,10 +370,7 @@ resource "aws_cloudwatch_metric_alarm" "mag7_7dte_api_unhealthy_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-mag7-7dte-api-unhealthy-alarm"
+    Name = "smart-0dte-live-mag7-7dte-api-unhealthy-alarm"
   }
 }
 
@@ -423,9 +393,6 @@ resource "aws_cloudwatch_metric_alarm" "mag7_7dte_web_unhealthy_alarm" {
   alarm_actions       = [aws_sns_topic.alarm_topic.arn]
   ok_actions          = [aws_sns_topic.alarm_topic.arn]
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-mag7-7dte-web-unhealthy-alarm"
+    Name = "smart-0dte-live-mag7-7dte-web-unhealthy-alarm"
   }
 }

@@ -12,10 +12,7 @@ resource "aws_vpc" "vpc" {
   enable_dns_support   = true
   enable_dns_hostnames = true
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-vpc"
+    Name = "smart-0dte-live-vpc"
   }
 }
 
@@ -23,10 +20,7 @@ resource "aws_vpc" "vpc" {
 resource "aws_internet_gateway" "igw" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-igw"
+    Name = "smart-0dte-live-igw"
   }
 }
 
@@ -37,10 +31,7 @@ resource "aws_subnet" "public_a" {
   availability_zone       = data.aws_availability_zones.azs.names[0]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-public-a"
+    Name = "smart-0dte-live-public-a"
   }
 }
 
@@ -51,10 +42,7 @@ resource "aws_subnet" "public_b" {
   availability_zone       = data.aws_availability_zones.azs.names[1]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-public-b"
+    Name = "smart-0dte-live-public-b"
   }
 }
 
@@ -65,10 +53,7 @@ resource "aws_subnet" "public_c" {
   availability_zone       = data.aws_availability_zones.azs.names[2]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-public-c"
+    Name = "smart-0dte-live-public-c"
   }
 }
 
@@ -79,10 +64,7 @@ resource "aws_subnet" "private_a" {
   availability_zone       = data.aws_availability_zones.azs.names[0]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-private-a"
+    Name = "smart-0dte-live-private-a"
   }
 }
 
@@ -93,10 +75,7 @@ resource "aws_subnet" "private_b" {
   availability_zone       = data.aws_availability_zones.azs.names[1]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-private-b"
+    Name = "smart-0dte-live-private-b"
   }
 }
 
@@ -107,10 +86,7 @@ resource "aws_subnet" "private_c" {
   availability_zone       = data.aws_availability_zones.azs.names[2]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-private-c"
+    Name = "smart-0dte-live-private-c"
   }
 }
 
@@ -118,10 +94,7 @@ resource "aws_subnet" "private_c" {
 resource "aws_route_table" "public_rt" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-public"
+    Name = "smart-0dte-live-public"
   }
 }
 
@@ -136,10 +109,7 @@ resource "aws_route" "public_default_route" {
 resource "aws_eip" "nat_eip_a" {
   domain = "vpc"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-nat-a"
+    Name = "smart-0dte-live-nat-a"
   }
 }
 
@@ -148,10 +118,7 @@ resource "aws_nat_gateway" "nat_a" {
   allocation_id = aws_eip.nat_eip_a.id
   subnet_id     = aws_subnet.public_a.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-nat-a"
+    Name = "smart-0dte-live-nat-a"
   }
   depends_on = [aws_internet_gateway.igw]
 }
@@ -160,10 +127,7 @@ resource "aws_nat_gateway" "nat_a" {
 resource "aws_eip" "nat_eip_b" {
   domain = "vpc"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-nat-b"
+    Name = "smart-0dte-live-nat-b"
   }
 }
 
@@ -172,10 +136,7 @@ resource "aws_nat_gateway" "nat_b" {
   allocation_id = aws_eip.nat_eip_b.id
   subnet_id     = aws_subnet.public_b.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-nat-b"
+    Name = "smart-0dte-live-nat-b"
   }
   depends_on = [aws_internet_gateway.igw]
 }
@@ -184,10 +145,7 @@ resource "aws_nat_gateway" "nat_b" {
 resource "aws_eip" "nat_eip_c" {
   domain = "vpc"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-nat-c"
+    Name = "smart-0dte-live-nat-c"
   }
 }
 
@@ -196,10 +154,7 @@ resource "aws_nat_gateway" "nat_c" {
   allocation_id = aws_eip.nat_eip_c.id
   subnet_id     = aws_subnet.public_c.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-nat-c"
+    Name = "smart-0dte-live-nat-c"
   }
   depends_on = [aws_internet_gateway.igw]
 }
@@ -208,10 +163,7 @@ resource "aws_nat_gateway" "nat_c" {
 resource "aws_route_table" "private_rt_a" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-private-a"
+    Name = "smart-0dte-live-private-a"
   }
 }
 
@@ -226,10 +178,7 @@ resource "aws_route" "private_rt_a_nat_route" {
 resource "aws_route_table" "private_rt_b" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-private-b"
+    Name = "smart-0dte-live-private-b"
   }
 }
 
@@ -244,10 +193,7 @@ resource "aws_route" "private_rt_b_nat_route" {
 resource "aws_route_table" "private_rt_c" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-private-c"
+    Name = "smart-0dte-live-private-c"
   }
 }
 
@@ -303,9 +249,6 @@ resource "aws_flow_log" "flow_log" {
   iam_role_arn             = aws_iam_role.flow_logs_role.arn
   max_aggregation_interval = 600
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-flow-logs"
+    Name = "smart-0dte-live-flow-logs"
   }
 }

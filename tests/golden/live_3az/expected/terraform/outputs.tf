@@ -44,9 +44,37 @@ output "mag7_7dte_urls" {
   }
 }
 
+output "private_subnet_ids" {
+  description = "Private subnet per AZ"
+  value = {
+    a = aws_subnet.private_a.id
+    b = aws_subnet.private_b.id
+    c = aws_subnet.private_c.id
+  }
+}
+
+output "public_subnet_ids" {
+  description = "Public subnet per AZ"
+  value = {
+    a = aws_subnet.public_a.id
+    b = aws_subnet.public_b.id
+    c = aws_subnet.public_c.id
+  }
+}
+
 output "redis_endpoint" {
   description = "Redis primary endpoint (private)"
   value       = aws_elasticache_replication_group.cache.primary_endpoint_address
+}
+
+output "security_group_ids" {
+  description = "Security groups: load balancer, app host, PostgreSQL, Redis"
+  value = {
+    alb   = aws_security_group.sg_alb.id
+    app   = aws_security_group.sg_app.id
+    db    = aws_security_group.sg_db.id
+    cache = aws_security_group.sg_cache.id
+  }
 }
 
 output "smart_0dte_urls" {
@@ -55,4 +83,9 @@ output "smart_0dte_urls" {
     web = "https://smart-0dte.trade.example.com"
     api = "https://smart-0dte-api.trade.example.com"
   }
+}
+
+output "vpc_id" {
+  description = "The VPC"
+  value       = aws_vpc.vpc.id
 }

@@ -7,10 +7,7 @@ resource "aws_security_group" "sg_alb" {
   description = "load balancer: HTTPS from the internet, app ports to the host"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb"
+    Name = "smart-0dte-live-alb"
   }
 }
 
@@ -20,10 +17,7 @@ resource "aws_security_group" "sg_app" {
   description = "app host: app ports from the load balancer only"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app"
+    Name = "smart-0dte-live-app"
   }
 }
 
@@ -33,10 +27,7 @@ resource "aws_security_group" "sg_db" {
   description = "PostgreSQL: 5432 from the app host only"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-db"
+    Name = "smart-0dte-live-db"
   }
 }
 
@@ -46,10 +37,7 @@ resource "aws_security_group" "sg_cache" {
   description = "Redis: 6379 from the app host only"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-cache"
+    Name = "smart-0dte-live-cache"
   }
 }
 
@@ -62,10 +50,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_in_https" {
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb-in-https"
+    Name = "smart-0dte-live-alb-in-https"
   }
 }
 
@@ -78,10 +63,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_in_http" {
   to_port           = 80
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb-in-http"
+    Name = "smart-0dte-live-alb-in-http"
   }
 }
 
@@ -94,10 +76,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_smart_0dte_api" {
   to_port                      = 8000
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb-out-smart-0dte-api"
+    Name = "smart-0dte-live-alb-out-smart-0dte-api"
   }
 }
 
@@ -110,10 +89,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_smart_0dte_api" {
   to_port                      = 8000
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-in-smart-0dte-api"
+    Name = "smart-0dte-live-app-in-smart-0dte-api"
   }
 }
 
@@ -126,10 +102,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_smart_0dte_web" {
   to_port                      = 3000
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb-out-smart-0dte-web"
+    Name = "smart-0dte-live-alb-out-smart-0dte-web"
   }
 }
 
@@ -142,10 +115,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_smart_0dte_web" {
   to_port                      = 3000
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-in-smart-0dte-web"
+    Name = "smart-0dte-live-app-in-smart-0dte-web"
   }
 }
 
@@ -158,10 +128,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_mag7_7dte_api" {
   to_port                      = 8001
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb-out-mag7-7dte-api"
+    Name = "smart-0dte-live-alb-out-mag7-7dte-api"
   }
 }
 
@@ -174,10 +141,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_mag7_7dte_api" {
   to_port                      = 8001
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-in-mag7-7dte-api"
+    Name = "smart-0dte-live-app-in-mag7-7dte-api"
   }
 }
 
@@ -190,10 +154,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_mag7_7dte_web" {
   to_port                      = 3001
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-alb-out-mag7-7dte-web"
+    Name = "smart-0dte-live-alb-out-mag7-7dte-web"
   }
 }
 
@@ -206,10 +167,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_mag7_7dte_web" {
   to_port                      = 3001
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-in-mag7-7dte-web"
+    Name = "smart-0dte-live-app-in-mag7-7dte-web"
   }
 }
 
@@ -222,10 +180,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_https" {
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-out-https"
+    Name = "smart-0dte-live-app-out-https"
   }
 }
 
@@ -238,10 +193,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_db" {
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.sg_db.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-out-db"
+    Name = "smart-0dte-live-app-out-db"
   }
 }
 
@@ -254,10 +206,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_cache" {
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.sg_cache.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-app-out-cache"
+    Name = "smart-0dte-live-app-out-cache"
   }
 }
 
@@ -270,10 +219,7 @@ resource "aws_vpc_security_group_ingress_rule" "db_in_app" {
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-db-in-app"
+    Name = "smart-0dte-live-db-in-app"
   }
 }
 
@@ -286,9 +232,6 @@ resource "aws_vpc_security_group_ingress_rule" "cache_in_app" {
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-cache-in-app"
+    Name = "smart-0dte-live-cache-in-app"
   }
 }

@@ -6,10 +6,7 @@ resource "aws_s3_bucket" "bucket_backups" {
   bucket        = "smart-0dte-live-backups"
   force_destroy = false
   tags = {
-    Environment = "live"
-    Owner       = "trading-desk-a"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-live-backups"
+    Name = "smart-0dte-live-backups"
   }
 }
 

@@ -9,9 +9,7 @@ resource "aws_budgets_budget" "budget" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-monthly"
+    Name = "smart-0dte-poc-monthly"
   }
 
   notification {

@@ -7,9 +7,7 @@ resource "aws_elasticache_subnet_group" "cache_subnets" {
   description = "smart-0dte-poc Redis subnets"
   subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id]
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-cache"
+    Name = "smart-0dte-poc-cache"
   }
 }
 
@@ -32,9 +30,12 @@ resource "aws_elasticache_replication_group" "cache" {
   snapshot_retention_limit   = 1
   maintenance_window         = "sun:05:30-sun:06:30"
   snapshot_window            = "02:00-03:00"
+  final_snapshot_identifier  = "smart-0dte-poc-redis-final${formatdate("-YYYYMMDDhhmmss", plantimestamp())}"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-redis"
+    Name = "smart-0dte-poc-redis"
+  }
+
+  lifecycle {
+    ignore_changes = [final_snapshot_identifier]
   }
 }

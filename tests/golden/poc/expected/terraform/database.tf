@@ -7,9 +7,7 @@ resource "aws_db_subnet_group" "db_subnets" {
   description = "smart-0dte-poc PostgreSQL subnets"
   subnet_ids  = [aws_subnet.private_a.id, aws_subnet.private_b.id]
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-db"
+    Name = "smart-0dte-poc-db"
   }
 }
 
@@ -38,10 +36,12 @@ resource "aws_db_instance" "db" {
   deletion_protection         = false
   skip_final_snapshot         = false
   max_allocated_storage       = 200
-  final_snapshot_identifier   = "smart-0dte-poc-postgres-final"
+  final_snapshot_identifier   = "smart-0dte-poc-postgres-final${formatdate("-YYYYMMDDhhmmss", plantimestamp())}"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-postgres"
+    Name = "smart-0dte-poc-postgres"
+  }
+
+  lifecycle {
+    ignore_changes = [final_snapshot_identifier]
   }
 }

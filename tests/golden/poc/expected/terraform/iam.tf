@@ -18,16 +18,14 @@ resource "aws_iam_role" "host_role" {
     ]
   })
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-host"
+    Name = "smart-0dte-poc-host"
   }
 }
 
 # spec: compute
 resource "aws_iam_role_policy_attachment" "host_ssm" {
   role       = aws_iam_role.host_role.name
-  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 # spec: compute
@@ -52,8 +50,6 @@ resource "aws_iam_instance_profile" "host_profile" {
   name = "smart-0dte-poc-host"
   role = aws_iam_role.host_role.name
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-host"
+    Name = "smart-0dte-poc-host"
   }
 }

@@ -11,9 +11,7 @@ resource "aws_lb" "alb" {
   drop_invalid_header_fields = true
   enable_deletion_protection = false
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb"
+    Name = "smart-0dte-poc-alb"
   }
 }
 
@@ -23,9 +21,7 @@ resource "aws_acm_certificate" "cert" {
   subject_alternative_names = ["*.poc.example.com"]
   validation_method         = "DNS"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-cert"
+    Name = "smart-0dte-poc-cert"
   }
 
   lifecycle {
@@ -46,9 +42,7 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   certificate_arn   = aws_acm_certificate_validation.cert_validation.certificate_arn
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-https"
+    Name = "smart-0dte-poc-https"
   }
 
   default_action {
@@ -68,9 +62,7 @@ resource "aws_lb_listener" "http_redirect" {
   port              = 80
   protocol          = "HTTP"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-http"
+    Name = "smart-0dte-poc-http"
   }
 
   default_action {
@@ -93,9 +85,7 @@ resource "aws_lb_target_group" "tg_smart_0dte_api" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-smart-0dte-api"
+    Name = "smart-0dte-poc-smart-0dte-api"
   }
 
   health_check {
@@ -123,9 +113,7 @@ resource "aws_lb_listener_rule" "route_smart_0dte_api" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 100
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-smart-0dte-api"
+    Name = "smart-0dte-poc-smart-0dte-api"
   }
 
   action {
@@ -149,9 +137,7 @@ resource "aws_lb_target_group" "tg_smart_0dte_web" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-smart-0dte-web"
+    Name = "smart-0dte-poc-smart-0dte-web"
   }
 
   health_check {
@@ -179,9 +165,7 @@ resource "aws_lb_listener_rule" "route_smart_0dte_web" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 101
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-smart-0dte-web"
+    Name = "smart-0dte-poc-smart-0dte-web"
   }
 
   action {
@@ -205,9 +189,7 @@ resource "aws_lb_target_group" "tg_mag7_7dte_api" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-mag7-7dte-api"
+    Name = "smart-0dte-poc-mag7-7dte-api"
   }
 
   health_check {
@@ -235,9 +217,7 @@ resource "aws_lb_listener_rule" "route_mag7_7dte_api" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 110
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-mag7-7dte-api"
+    Name = "smart-0dte-poc-mag7-7dte-api"
   }
 
   action {
@@ -261,9 +241,7 @@ resource "aws_lb_target_group" "tg_mag7_7dte_web" {
   vpc_id               = aws_vpc.vpc.id
   deregistration_delay = "30"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-mag7-7dte-web"
+    Name = "smart-0dte-poc-mag7-7dte-web"
   }
 
   health_check {
@@ -291,9 +269,7 @@ resource "aws_lb_listener_rule" "route_mag7_7dte_web" {
   listener_arn = aws_lb_listener.https.arn
   priority     = 111
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-mag7-7dte-web"
+    Name = "smart-0dte-poc-mag7-7dte-web"
   }
 
   action {

@@ -21,7 +21,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Average"
-          region = "us-east-1"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -51,7 +51,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Average"
-          region = "us-east-1"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -86,7 +86,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Average"
-          region = "us-east-1"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -110,7 +110,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Sum"
-          region = "us-east-1"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -162,7 +162,7 @@ resource "aws_cloudwatch_dashboard" "dashboard" {
           ]
           period = 300
           stat   = "Minimum"
-          region = "us-east-1"
+          region = var.region
           view   = "timeSeries"
         }
       },
@@ -186,9 +186,7 @@ resource "aws_cloudwatch_metric_alarm" "host_cpu_alarm" {
   threshold           = 80
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-host-cpu-alarm"
+    Name = "smart-0dte-poc-host-cpu-alarm"
   }
 }
 
@@ -208,9 +206,7 @@ resource "aws_cloudwatch_metric_alarm" "host_status_alarm" {
   threshold           = 1
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-host-status-alarm"
+    Name = "smart-0dte-poc-host-status-alarm"
   }
 }
 
@@ -230,9 +226,7 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu_alarm" {
   threshold           = 80
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-db-cpu-alarm"
+    Name = "smart-0dte-poc-db-cpu-alarm"
   }
 }
 
@@ -252,9 +246,7 @@ resource "aws_cloudwatch_metric_alarm" "db_storage_alarm" {
   threshold           = 5368709120
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-db-storage-alarm"
+    Name = "smart-0dte-poc-db-storage-alarm"
   }
 }
 
@@ -274,9 +266,7 @@ resource "aws_cloudwatch_metric_alarm" "cache_cpu_alarm" {
   threshold           = 80
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-cache-cpu-alarm"
+    Name = "smart-0dte-poc-cache-cpu-alarm"
   }
 }
 
@@ -297,9 +287,7 @@ resource "aws_cloudwatch_metric_alarm" "smart_0dte_api_unhealthy_alarm" {
   threshold           = 1
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-smart-0dte-api-unhealthy-alarm"
+    Name = "smart-0dte-poc-smart-0dte-api-unhealthy-alarm"
   }
 }
 
@@ -320,9 +308,7 @@ resource "aws_cloudwatch_metric_alarm" "smart_0dte_web_unhealthy_alarm" {
   threshold           = 1
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-smart-0dte-web-unhealthy-alarm"
+    Name = "smart-0dte-poc-smart-0dte-web-unhealthy-alarm"
   }
 }
 
@@ -343,9 +329,7 @@ resource "aws_cloudwatch_metric_alarm" "mag7_7dte_api_unhealthy_alarm" {
   threshold           = 1
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-mag7-7dte-api-unhealthy-alarm"
+    Name = "smart-0dte-poc-mag7-7dte-api-unhealthy-alarm"
   }
 }
 
@@ -366,8 +350,6 @@ resource "aws_cloudwatch_metric_alarm" "mag7_7dte_web_unhealthy_alarm" {
   threshold           = 1
   treat_missing_data  = "missing"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-mag7-7dte-web-unhealthy-alarm"
+    Name = "smart-0dte-poc-mag7-7dte-web-unhealthy-alarm"
   }
 }

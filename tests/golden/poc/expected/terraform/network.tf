@@ -12,9 +12,7 @@ resource "aws_vpc" "vpc" {
   enable_dns_support   = true
   enable_dns_hostnames = true
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-vpc"
+    Name = "smart-0dte-poc-vpc"
   }
 }
 
@@ -22,9 +20,7 @@ resource "aws_vpc" "vpc" {
 resource "aws_internet_gateway" "igw" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-igw"
+    Name = "smart-0dte-poc-igw"
   }
 }
 
@@ -35,9 +31,7 @@ resource "aws_subnet" "public_a" {
   availability_zone       = data.aws_availability_zones.azs.names[0]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-public-a"
+    Name = "smart-0dte-poc-public-a"
   }
 }
 
@@ -48,9 +42,7 @@ resource "aws_subnet" "public_b" {
   availability_zone       = data.aws_availability_zones.azs.names[1]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-public-b"
+    Name = "smart-0dte-poc-public-b"
   }
 }
 
@@ -61,9 +53,7 @@ resource "aws_subnet" "private_a" {
   availability_zone       = data.aws_availability_zones.azs.names[0]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-private-a"
+    Name = "smart-0dte-poc-private-a"
   }
 }
 
@@ -74,9 +64,7 @@ resource "aws_subnet" "private_b" {
   availability_zone       = data.aws_availability_zones.azs.names[1]
   map_public_ip_on_launch = false
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-private-b"
+    Name = "smart-0dte-poc-private-b"
   }
 }
 
@@ -84,9 +72,7 @@ resource "aws_subnet" "private_b" {
 resource "aws_route_table" "public_rt" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-public"
+    Name = "smart-0dte-poc-public"
   }
 }
 
@@ -101,9 +87,7 @@ resource "aws_route" "public_default_route" {
 resource "aws_eip" "nat_eip_a" {
   domain = "vpc"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-nat-a"
+    Name = "smart-0dte-poc-nat-a"
   }
 }
 
@@ -112,9 +96,7 @@ resource "aws_nat_gateway" "nat_a" {
   allocation_id = aws_eip.nat_eip_a.id
   subnet_id     = aws_subnet.public_a.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-nat-a"
+    Name = "smart-0dte-poc-nat-a"
   }
   depends_on = [aws_internet_gateway.igw]
 }
@@ -123,9 +105,7 @@ resource "aws_nat_gateway" "nat_a" {
 resource "aws_route_table" "private_rt" {
   vpc_id = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-private"
+    Name = "smart-0dte-poc-private"
   }
 }
 

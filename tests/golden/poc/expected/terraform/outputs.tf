@@ -49,9 +49,35 @@ output "mag7_7dte_urls" {
   }
 }
 
+output "private_subnet_ids" {
+  description = "Private subnet per AZ"
+  value = {
+    a = aws_subnet.private_a.id
+    b = aws_subnet.private_b.id
+  }
+}
+
+output "public_subnet_ids" {
+  description = "Public subnet per AZ"
+  value = {
+    a = aws_subnet.public_a.id
+    b = aws_subnet.public_b.id
+  }
+}
+
 output "redis_endpoint" {
   description = "Redis primary endpoint (private)"
   value       = aws_elasticache_replication_group.cache.primary_endpoint_address
+}
+
+output "security_group_ids" {
+  description = "Security groups: load balancer, app host, PostgreSQL, Redis"
+  value = {
+    alb   = aws_security_group.sg_alb.id
+    app   = aws_security_group.sg_app.id
+    db    = aws_security_group.sg_db.id
+    cache = aws_security_group.sg_cache.id
+  }
 }
 
 output "smart_0dte_urls" {
@@ -60,4 +86,9 @@ output "smart_0dte_urls" {
     web = "https://smart-0dte.poc.example.com"
     api = "https://smart-0dte-api.poc.example.com"
   }
+}
+
+output "vpc_id" {
+  description = "The VPC"
+  value       = aws_vpc.vpc.id
 }

@@ -7,9 +7,7 @@ resource "aws_security_group" "sg_alb" {
   description = "load balancer: HTTPS from the internet, app ports to the host"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb"
+    Name = "smart-0dte-poc-alb"
   }
 }
 
@@ -19,9 +17,7 @@ resource "aws_security_group" "sg_app" {
   description = "app host: app ports from the load balancer only"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app"
+    Name = "smart-0dte-poc-app"
   }
 }
 
@@ -31,9 +27,7 @@ resource "aws_security_group" "sg_db" {
   description = "PostgreSQL: 5432 from the app host only"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-db"
+    Name = "smart-0dte-poc-db"
   }
 }
 
@@ -43,9 +37,7 @@ resource "aws_security_group" "sg_cache" {
   description = "Redis: 6379 from the app host only"
   vpc_id      = aws_vpc.vpc.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-cache"
+    Name = "smart-0dte-poc-cache"
   }
 }
 
@@ -58,9 +50,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_in_https" {
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb-in-https"
+    Name = "smart-0dte-poc-alb-in-https"
   }
 }
 
@@ -73,9 +63,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_in_http" {
   to_port           = 80
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb-in-http"
+    Name = "smart-0dte-poc-alb-in-http"
   }
 }
 
@@ -88,9 +76,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_smart_0dte_api" {
   to_port                      = 8000
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb-out-smart-0dte-api"
+    Name = "smart-0dte-poc-alb-out-smart-0dte-api"
   }
 }
 
@@ -103,9 +89,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_smart_0dte_api" {
   to_port                      = 8000
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-in-smart-0dte-api"
+    Name = "smart-0dte-poc-app-in-smart-0dte-api"
   }
 }
 
@@ -118,9 +102,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_smart_0dte_web" {
   to_port                      = 3000
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb-out-smart-0dte-web"
+    Name = "smart-0dte-poc-alb-out-smart-0dte-web"
   }
 }
 
@@ -133,9 +115,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_smart_0dte_web" {
   to_port                      = 3000
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-in-smart-0dte-web"
+    Name = "smart-0dte-poc-app-in-smart-0dte-web"
   }
 }
 
@@ -148,9 +128,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_mag7_7dte_api" {
   to_port                      = 8001
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb-out-mag7-7dte-api"
+    Name = "smart-0dte-poc-alb-out-mag7-7dte-api"
   }
 }
 
@@ -163,9 +141,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_mag7_7dte_api" {
   to_port                      = 8001
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-in-mag7-7dte-api"
+    Name = "smart-0dte-poc-app-in-mag7-7dte-api"
   }
 }
 
@@ -178,9 +154,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_out_mag7_7dte_web" {
   to_port                      = 3001
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-alb-out-mag7-7dte-web"
+    Name = "smart-0dte-poc-alb-out-mag7-7dte-web"
   }
 }
 
@@ -193,9 +167,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_mag7_7dte_web" {
   to_port                      = 3001
   referenced_security_group_id = aws_security_group.sg_alb.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-in-mag7-7dte-web"
+    Name = "smart-0dte-poc-app-in-mag7-7dte-web"
   }
 }
 
@@ -208,9 +180,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_in_ssh_0" {
   to_port           = 22
   cidr_ipv4         = "203.0.113.10/32"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-in-ssh-0"
+    Name = "smart-0dte-poc-app-in-ssh-0"
   }
 }
 
@@ -223,9 +193,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_https" {
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-out-https"
+    Name = "smart-0dte-poc-app-out-https"
   }
 }
 
@@ -238,9 +206,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_db" {
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.sg_db.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-out-db"
+    Name = "smart-0dte-poc-app-out-db"
   }
 }
 
@@ -253,9 +219,7 @@ resource "aws_vpc_security_group_egress_rule" "app_out_cache" {
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.sg_cache.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-app-out-cache"
+    Name = "smart-0dte-poc-app-out-cache"
   }
 }
 
@@ -268,9 +232,7 @@ resource "aws_vpc_security_group_ingress_rule" "db_in_app" {
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-db-in-app"
+    Name = "smart-0dte-poc-db-in-app"
   }
 }
 
@@ -283,8 +245,6 @@ resource "aws_vpc_security_group_ingress_rule" "cache_in_app" {
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.sg_app.id
   tags = {
-    Environment = "poc"
-    Project     = "smart-0dte-system"
-    Name        = "smart-0dte-poc-cache-in-app"
+    Name = "smart-0dte-poc-cache-in-app"
   }
 }

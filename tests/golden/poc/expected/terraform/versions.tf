@@ -12,6 +12,18 @@ terraform {
   }
 }
 
+# Tags every resource shares, once: each resource adds only its Name. Every resource
+# type written here takes default_tags (it has tags_all); none repeats a default key.
 provider "aws" {
-  region = "us-east-1"
+  region = var.region
+
+  default_tags {
+    tags = {
+      Environment = "poc"
+      Project     = "smart-0dte-system"
+    }
+  }
 }
+
+# The partition of var.region (aws, aws-cn, aws-us-gov...): every ARN is written with it.
+data "aws_partition" "current" {}
