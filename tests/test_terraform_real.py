@@ -38,13 +38,6 @@ GOLDENS = Path(__file__).parent / "golden"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GENERATED = 4  # specs drawn (derandomized) from tests/strategies.valid_specs
 
-# Files `terraform fmt` may rewrite, and why (file name -> reason); anything else unformatted
-# fails, and a listed file that is unformatted makes the test xfail with the reason. Empty: the
-# last entry, compute.tf (backends/hcl.py did not align `user_data = <<EOT` with the other
-# arguments of aws_instance.host), was fixed in backends and the goldens on 2026-11-24.
-KNOWN_UNFORMATTED: dict[str, str] = {}
-
-
 def _golden(name: str) -> dict[str, str]:
     directory = GOLDENS / name / "expected" / "terraform"
     return {p.name: p.read_text() for p in sorted(directory.glob("*.tf"))}
@@ -95,12 +88,8 @@ def test_fmt_check(configurations, tf_setup, tmp_path: Path) -> None:
         for file_name, text in files.items():
             (tmp_path / name / file_name).write_text(text)
     unformatted = fmt_check(tmp_path, tf_setup)
-    unexpected = [path for path in unformatted if Path(path).name not in KNOWN_UNFORMATTED]
-    assert unexpected == [], f"terraform fmt would rewrite {unexpected}"
-    if unformatted:
-        known = sorted({Path(path).name for path in unformatted})
-        pytest.xfail(f"known fmt misalignment in {known} ({len(unformatted)} files): "
-                     + "; ".join(KNOWN_UNFORMATTED[k] for k in known))
+    # The heredoc alignment of `user_data = <<EOT` among its neighbours was the last case.
+    assert unformatted == [], f"terraform fmt would rewrite {unformatted}"
 
 
 @pytest.mark.parametrize("name", ["golden_poc", "golden_live_3az",
