@@ -18,7 +18,7 @@ import jmespath
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from s0c.runner.plan_values import JOIN, marker, refs
+from s0c.runner.plan_values import CREATED, JOIN, marker, refs
 
 _PLACEHOLDERS = {"string": "s0c-placeholder", "integer": 1, "long": 1, "boolean": True,
                  "double": 1.0, "float": 1.0, "blob": b"s0c", "timestamp": "2020-01-01"}
@@ -154,7 +154,8 @@ def check_plan(plan: dict[str, Any]) -> list[tuple[str, str]]:
             if attr not in provided.get(node, ()):
                 problems.append((step["node"], f"{sid}: {ref} is not an output of an earlier"
                                                " step"))
-        own = set(step.get("outputs", {})) | set(step.get("read", {}).get("outputs", {}))
+        own = set(step.get("outputs", {})) | set(step.get("read", {}).get("outputs", {})) | \
+            {CREATED}
         provided.setdefault(step["node"], set()).update(own)
         for key in ("undo", "wait", "read"):
             for ref in refs(step.get(key, {})):

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from .model import (Api, CfnResource, Call, Keep, Kind, Override, Owner, Stateful, TagList, Waiter,
-                    fields)
+from .model import (Api, CfnResource, Call, Keep, Kind, Override, Owner, Props, Stateful, TagList,
+                    Waiter, fields)
 
 # ElastiCache lists a resource's tags by its ARN (the find's ``_arn``).
 _TAGS = Owner("TagList", Call("ListTagsForResource", {"ResourceName": "@_arn"}))
 
 _BY_ID = {"ReplicationGroupId": "=replication_group_id"}
+
+def _delete_group(props: Props) -> Call:
+    # The final snapshot Terraform and CloudFormation take: named per creation, as the
+    # database's (compiler.data_tier.final_snapshot_name).
+    params = dict(_BY_ID)
+    if props.get("final_snapshot_identifier"):
+        params["FinalSnapshotIdentifier"] = "=final_snapshot_identifier"
+    return Call("DeleteReplicationGroup", params, wait=Waiter("ReplicationGroupDeleted", _BY_ID))
+
 
 KINDS = [
     Kind("cache_subnet_group", "cache", "aws_elasticache_subnet_group",
@@ -43,8 +52,7 @@ KINDS = [
              wait=Waiter("ReplicationGroupAvailable", _BY_ID),
              read=Call("DescribeReplicationGroups", _BY_ID, {
                  "primary_endpoint": "ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address"}),
-             undo=Call("DeleteReplicationGroup", _BY_ID,
-                       wait=Waiter("ReplicationGroupDeleted", _BY_ID))),
+             undo=_delete_group),
          fields("replication_group_id", "description", "engine", "engine_version", "node_type",
                 "num_cache_clusters", "port", "parameter_group_name", "subnet_group_name",
                 "security_group_ids", "at_rest_encryption_enabled", "transit_encryption_enabled",

@@ -28,7 +28,7 @@ from . import ownership
 from .journal import FILE as JOURNAL_FILE
 from .journal import Journal as _Journal
 from .journal import JournalError
-from .plan_values import FORMAT, JOIN, REF, Unresolved, marker, refs, resolve
+from .plan_values import CREATED, FORMAT, JOIN, REF, Unresolved, marker, refs, resolve
 
 PLAN_FILE = "plan.json"
 
@@ -457,6 +457,9 @@ class Runner:
                 outputs = self.outputs(step.get("outputs", {}), response, step)
                 self.after_call(step)
                 origin = "created" if step.get("find") else self._inherited(step)
+            if any(ref == f"{step['node']}.{CREATED}" for ref in refs(step.get("undo", {}))):
+                # The undo names something after this creation (a final snapshot): record when.
+                outputs = {**outputs, CREATED: time.strftime("%Y%m%d%H%M%S", time.gmtime())}
             # The params themselves (no secret is ever in a plan) let a later dry run say what
             # a recompiled plan changes; the digest stays for journals that predate them.
             entry = {"node": step["node"], "status": "created", "origin": origin,

@@ -18,6 +18,9 @@ from s0c.compiler.graph import Input, Json, Ref, Template
 
 FORMAT = "s0c.boto3-plan/1"
 REF, INPUT, JOIN, JSON = "s0c:ref", "s0c:input", "s0c:join", "s0c:json"
+# An output every created step has: when apply created it (UTC, YYYYMMDDhhmmss), so a name that
+# must differ between generations of a resource (its final snapshot) can say "-<created>".
+CREATED = "_created"
 MARKERS = (REF, INPUT, JOIN, JSON)
 
 

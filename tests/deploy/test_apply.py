@@ -11,8 +11,8 @@ moto gaps these tests work around, each named where it is used:
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -219,13 +219,20 @@ def test_a_failing_step_names_itself_and_the_aws_error_and_keeps_the_journal(
 
 def test_destroy_removes_everything_and_keeps_the_final_snapshot(aws, plan_dir: Path) -> None:
     runner(plan_dir, aws).apply()
+    journal = json.loads((plan_dir / "journal.json").read_text())
+    created = journal["steps"]["db"]["outputs"]["_created"]
     counts = runner(plan_dir, aws).destroy()
     assert counts["deleted"] > 50
     left = {kind: items for kind, items in inventory(aws).items() if items}
     # moto cannot delete a cache subnet group (DeleteCacheSubnetGroup is not implemented)
     assert left == {"cache_subnet_group": ["smart-0dte-poc-cache"]}
     snapshots = aws.client("rds").describe_db_snapshots()["DBSnapshots"]
-    assert [s["DBSnapshotIdentifier"] for s in snapshots] == ["smart-0dte-poc-postgres-final"]
+    # Named after this creation of the database (UTC, to the second): a re-created database's
+    # final snapshot cannot collide with this one. (moto never finishes deleting a replication
+    # group, so a second create-and-destroy cycle cannot run here.)
+    assert re.fullmatch(r"[0-9]{14}", created)
+    assert [s["DBSnapshotIdentifier"] for s in snapshots] == \
+        [f"smart-0dte-poc-postgres-final-{created}"]
     assert not (plan_dir / "journal.json").exists()
 
 
