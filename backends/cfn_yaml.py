@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -43,7 +44,10 @@ def get_att(resource: str, attribute: str) -> Fn:
     return Fn("GetAtt", [resource, attribute] if "." in attribute else f"{resource}.{attribute}")
 
 
+@lru_cache(maxsize=4096)
 def _ambiguous(text: str) -> bool:
+    # Cached: a template repeats the same strings (names, refs, tag keys) many times, and each
+    # check runs two resolvers' regexes.
     return any(resolver.resolve(ScalarNode, text, (True, False)) != _STR
                for resolver in (_YAML11, _YAML12))
 

@@ -11,9 +11,10 @@ wall-clock; the table shows medians of N runs and the ratios the targets are abo
   peers: `cdk synth` of the same environment written with AWS CDK (bench/peers/cdk), checkov and
   cfn-lint on the compiled Terraform / CloudFormation, `terraform validate` of the Terraform.
 
-Set-up is never timed: `npm ci` of the CDK peer, the checkov virtualenv (bench/.venv-checkov,
-checkov pinned as in tests/policies/test_checkov.py, run with --skip-download), `terraform init`
-(tests/tfplan.py: CLI configuration and plugin cache pointing at the provider mirror). With
+Set-up is never timed: s0c's modules byte-compiled (as an install does), `npm ci` of the CDK
+peer, the checkov virtualenv (bench/.venv-checkov, checkov pinned as in
+tests/policies/test_checkov.py, run with --skip-download), `terraform init` (tests/tfplan.py:
+CLI configuration and plugin cache pointing at the provider mirror). With
 --no-install, a peer whose set-up is missing is skipped instead. A peer that cannot run is
 reported as skipped with the reason, never estimated.
 """
@@ -66,6 +67,23 @@ def run(command: list[str], *, ok: tuple[int, ...] = (0,), **kwargs) -> subproce
 def timed(command: list[str], runs: int, **kwargs) -> float:
     run(command, **kwargs)  # a warm-up that must succeed (and fills the OS caches)
     return median_ms(lambda: run(command, **kwargs), runs)
+
+
+# s0c's packages (pyproject.toml's package-dir): their folders at the top of the repository.
+PACKAGE_DIRS = ("spec", "catalogue", "plugins", "compiler", "backends", "policies", "cost", "diff",
+                "runner", "cli")
+
+
+def byte_compile() -> None:
+    """Set-up, not timed: s0c's modules byte-compiled, as an installed s0c has them (pip
+    compiles a wheel's modules when it installs them; an editable install writes them on first
+    use). Without it, with PYTHONDONTWRITEBYTECODE set (as on the shared VM), every s0c process
+    would compile its own ~100 modules from source again (~30-60 ms), which no user pays; the
+    peers' modules (checkov, cfn-lint) are compiled by their install."""
+    import compileall
+
+    for name in PACKAGE_DIRS:
+        compileall.compile_dir(str(ROOT / name), quiet=2)
 
 
 def s0c_exe() -> str:
@@ -157,6 +175,7 @@ def main() -> None:
     args = parser.parse_args()
     install = not args.no_install
     s0c = s0c_exe()
+    byte_compile()
     rows: list[tuple[str, float | None, str]] = []  # (name, median ms or None, note)
 
     def row(name: str, action) -> None:

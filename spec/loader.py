@@ -13,7 +13,15 @@ Hostile input is refused before the work it would make expensive (README, "Limit
    the number of nodes with every alias expanded (an "alias bomb" is a few hundred bytes),
    refuses collections as mapping keys (ruamel builds those in exponential time) and every
    YAML tag but ``!!str``/``!!map``/``!!seq`` on the matching kind of node;
-4. only then the round-trip load and the conversion to plain data.
+4. only then the round-trip composition and construction, and the conversion to plain data.
+
+The text is normally scanned and parsed once (:func:`_parse_and_load`): the round-trip parser's
+events are checked as they come and kept, then handed to ruamel's round-trip composer and
+constructor (:class:`_Replay`), which build exactly what a round-trip load builds. When that
+parse fails or a check refuses, the text is read again the original way (the check on the plain
+parser's events, then a round-trip load), so every diagnostic, its wording and its position
+are those of that way: the two parsers differ in when they report a syntax error, and where
+an empty value after a comment sits.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar, merge_attrib
@@ -32,6 +40,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent,
                                 MappingStartEvent, ScalarEvent, SequenceEndEvent,
                                 SequenceStartEvent)
+from ruamel.yaml.main import DocInfo, version
 
 from .diagnostics import Diagnostic, Position, SpecPath, error
 
@@ -151,6 +160,11 @@ def prescan(text: str) -> Diagnostic | None:
 
 def check_events(text: str) -> Diagnostic | None:
     """Walk the parse events once (no object is built): nesting, expanded size, keys, tags."""
+    return _check(YAML(typ="safe", pure=True).parse(text))  # the faster scanner: no comments
+
+
+def _check(events: Iterable[Any]) -> Diagnostic | None:
+    """:func:`check_events` over ``events``, taken one at a time: a refusal stops at once."""
     stack: list[list[Any]] = []   # [is_mapping, children so far, expanded size, anchor]
     sizes: dict[str, tuple[int, bool]] = {}   # anchor -> (expanded size, is a collection)
     open_anchors: set[str] = set()
@@ -167,7 +181,7 @@ def check_events(text: str) -> Diagnostic | None:
         else:
             total += size
 
-    for event in YAML(typ="safe", pure=True).parse(text):  # the faster scanner: no comments
+    for event in events:
         kind = type(event)
         if kind in (ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent):
             in_key = bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
@@ -213,6 +227,81 @@ def check_events(text: str) -> Diagnostic | None:
             return problem(f"more than {MAX_NODES} YAML nodes with aliases expanded; a spec"
                            " needs a few hundred", event)
     return None
+
+
+class _Replay:
+    """The parser ruamel's composer reads from, handing out events already parsed (and checked)."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self._events = events
+        self._next = 0
+
+    def check_event(self, *choices: Any) -> bool:
+        if self._next >= len(self._events):
+            return False
+        return not choices or isinstance(self._events[self._next], choices)
+
+    def peek_event(self) -> Any:
+        return self._events[self._next]
+
+    def get_event(self) -> Any:
+        event = self._events[self._next]
+        self._next += 1
+        return event
+
+    def dispose(self) -> None:
+        self._events = []
+
+
+class _Retry(Exception):
+    """The one-pass read cannot decide: read the text the original way."""
+
+
+def _round_trip_yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _parse_and_load(text: str) -> Any:
+    """The round-trip load of ``text`` with one scan and parse: every event is checked (as
+    :func:`check_events` does) as it is parsed, and kept; only when the whole text parsed and
+    every check passed are they composed and constructed. Raises :class:`_Retry` when the
+    parse fails or a check refuses, and ruamel's own errors from the construction."""
+    yaml = _round_trip_yaml()
+    yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))  # as YAML.load
+    yaml.tags = {}
+    constructor, parser = yaml.get_constructor_parser(text)
+    events: list[Any] = []
+
+    def parsed() -> Iterator[Any]:
+        while parser.check_event():
+            event = parser.get_event()
+            events.append(event)
+            yield event
+    try:
+        try:
+            if _check(parsed()) is not None:
+                raise _Retry()
+        except (YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                RecursionError) as exc:
+            raise _Retry() from exc
+        yaml._parser = _Replay(events)  # the composer asks the loader for its parser
+        return constructor.get_single_data()
+    finally:
+        parser.dispose()
+
+
+def _checked_load(text: str) -> tuple[Diagnostic | None, Any]:
+    """(refusal, None) or (None, the round-trip load of ``text``)."""
+    try:
+        return None, _parse_and_load(text)
+    except _Retry:
+        pass
+    refused = check_events(text)
+    if refused is not None:
+        return refused, None
+    return None, _round_trip_yaml().load(text)
 
 
 class _Converter:
@@ -318,13 +407,10 @@ def _load(text: str, filename: str, base_dir: str
     refused = prescan(text)
     if refused is not None:
         return None, [refused], source
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
     try:
-        refused = check_events(text)
+        refused, node = _checked_load(text)
         if refused is not None:
             return None, [refused], source
-        node = yaml.load(text)
     except MarkedYAMLError as exc:
         return None, [_yaml_error(exc)], source
     except YAMLError as exc:  # errors without a mark (e.g. reader errors)

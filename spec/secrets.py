@@ -46,8 +46,11 @@ a private key), and paths whose keys are themselves secrets are masked too.
 (``apps[0].env.GREETING``, as the finding's message says), with a reason; ``expires`` and
 ``modes`` work as for policy rules. It is read from the raw document, which may be invalid.
 
-detect-secrets (and the ``requests`` it imports) costs ~90 ms to import, so it is imported on
-the first scan, never when s0c merely starts.
+detect-secrets (and the ``requests`` it imports) costs 60-100 ms to import, so it is imported
+only for a string that is a plausible candidate: one that a detect-secrets plugin's own pattern
+matches (:data:`_PLUGIN_PATTERNS`, their patterns searched as one regex), or a run whose Shannon
+entropy (computed here with detect-secrets' formula) is above a threshold, or a secret-named
+parameter. Most specs never import it; the findings are those detect-secrets would give.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -186,6 +190,88 @@ DETECT_SECRETS_PLUGINS = (
 )
 
 
+# The detect-secrets plugins' own patterns (1.5.0), copied so that a string none of them can
+# match never imports detect-secrets: (pattern, flags), in DETECT_SECRETS_PLUGINS order.
+# tests/spec/test_secrets.py checks they are still exactly the installed plugins' denylists.
+_PLUGIN_PATTERNS = (
+    (r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}", 0),
+    (r"aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\'\"]([0-9a-zA-Z/+]{40})[\'\"]",
+     re.IGNORECASE),
+    (r"(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}", 0),
+    (r"(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\-]{20,50}(?!\w)", 0),
+    (r"GR1348941[A-Za-z0-9_\-]{20,50}(?!\w)", 0),
+    (r"glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\-]{20,50}(?!\w)", 0),
+    (r"glimt-[A-Za-z0-9_\-]{25}(?!\w)", 0),
+    (r"glptt-[A-Za-z0-9_\-]{40}(?!\w)", 0),
+    (r"glagent-[A-Za-z0-9_\-]{50,1024}(?!\w)", 0),
+    (r"gloas-[A-Za-z0-9_\-]{64}(?!\w)", 0),
+    (r"xox(?:a|b|p|o|s|r)-(?:\d+-)+[a-z0-9]+", re.IGNORECASE),
+    (r"https://hooks\.slack\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+",
+     re.IGNORECASE | re.VERBOSE),
+    (r"(?:r|s)k_live_[0-9a-zA-Z]{24}", 0),
+    *((r"BEGIN " + kind, 0) for kind in (
+        "DSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "PGP PRIVATE KEY BLOCK",
+        "PRIVATE KEY", "RSA PRIVATE KEY", "SSH2 ENCRYPTED PRIVATE KEY")),
+    (r"PuTTY-User-Key-File-2", 0),
+    (r"eyJ[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.?[A-Za-z0-9-_.+/=]*?", 0),
+    (r"://[^:/\?\#\[\]@!\$\&'\(\)\*\+,;=\s]+:([^:/\?\#\[\]@!\$\&'\(\)\*\+,;=\s]+)@", 0),
+    (r"sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}", 0),
+    (r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}", 0),
+    (r"pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}", 0),
+    (r"\/\/.+\/:_authToken=\s*((npm_.+)|([A-Fa-f0-9-]{36})).*", 0),
+    (r"SG\.[a-zA-Z0-9_-]{22}\.[a-zA-Z0-9_-]{43}", 0),
+    (r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}", 0),
+    (r"\d{8,10}:[0-9A-Za-z_-]{35}", 0),
+    (r"sq0csp-[0-9A-Za-z\\\-_]{43}", 0),
+    (r"AccountKey=[a-zA-Z0-9+\/=]{88}", 0),
+    (r"[0-9a-z]{32}-us[0-9]{1,2}", 0),
+    (r"AC[a-z0-9]{32}", 0),
+    (r"SK[a-z0-9]{32}", 0),
+)
+
+
+def _scoped(pattern: str, flags: int) -> str:
+    inline = ("i" if flags & re.IGNORECASE else "") + ("x" if flags & re.VERBOSE else "")
+    return f"(?{inline}:{pattern})" if inline else f"(?:{pattern})"
+
+
+@lru_cache(maxsize=1)
+def _plugin_candidate() -> re.Pattern:
+    """One regex that matches wherever any of :data:`_PLUGIN_PATTERNS` does."""
+    return re.compile("|".join(_scoped(p, f) for p, f in _PLUGIN_PATTERNS))
+
+
+# detect-secrets' high-entropy alphabets (Base64HighEntropyString, HexHighEntropyString).
+_B64_CHARSET = string.ascii_letters + string.digits + "+/" + "\\-_" + "="
+_HEX_CHARSET = string.hexdigits
+
+
+def _shannon(data: str, charset: str) -> float:
+    """detect-secrets' ``calculate_shannon_entropy``, the same operations in the same order (so
+    the same float), without its import."""
+    if not data:
+        return 0
+    entropy = 0.0
+    for x in charset:
+        p_x = float(data.count(x)) / len(data)
+        if p_x > 0:
+            entropy += - p_x * math.log(p_x, 2)
+    return entropy
+
+
+def _hex_entropy(data: str) -> float:
+    """HexHighEntropyString's entropy: all-digit strings are lowered, as there."""
+    entropy = _shannon(data, _HEX_CHARSET)
+    if len(data) == 1:
+        return entropy
+    try:
+        int(data)
+        entropy -= 1.2 / math.log(len(data), 2)
+    except ValueError:
+        pass
+    return entropy
+
+
 @dataclass(frozen=True)
 class _Library:
     regex_plugins: tuple
@@ -218,25 +304,25 @@ def is_reference(value: str) -> bool:
 
 def entropy(text: str, alphabet: str = "base64") -> float:
     """detect-secrets' Shannon entropy of ``text`` over its base64 or hex alphabet."""
-    lib = _library()
-    return (lib.base64 if alphabet == "base64" else lib.hex).calculate_shannon_entropy(text)
+    return _shannon(text, _B64_CHARSET) if alphabet == "base64" else _hex_entropy(text)
 
 
 def _high_entropy(text: str, likely: bool) -> Iterator[tuple[str, str]]:
-    lib = _library()
+    # Entropy first (computed here): only a run above the threshold is a candidate, and only a
+    # candidate asks detect-secrets whether it is a sequence (abcdef..., 0123...).
     slashes = "://" in text or text.startswith(("/", "arn:"))
     clean = _UUID.sub(" ", text)
     for match in _HEX_RUN.finditer(clean):
         run = match.group()
-        if not lib.is_sequential(run) and lib.hex.calculate_shannon_entropy(run) > HEX_LIMIT:
+        if _hex_entropy(run) > HEX_LIMIT and not _library().is_sequential(run):
             yield "high-entropy hex string", run
     for match in (_B64_RUN_NO_SLASH if slashes else _B64_RUN).finditer(clean):
         run = match.group().strip("=")
-        if len(run) < LIKELY_B64_MIN_LEN or lib.is_sequential(run) or \
-                re.fullmatch(r"[0-9a-fA-F]+", run):
+        if len(run) < LIKELY_B64_MIN_LEN or re.fullmatch(r"[0-9a-fA-F]+", run):
             continue
-        bits = lib.base64.calculate_shannon_entropy(run)
-        if (len(run) >= B64_MIN_LEN and bits > B64_LIMIT) or (likely and _random_looking(run, bits)):
+        bits = _shannon(run, _B64_CHARSET)
+        if ((len(run) >= B64_MIN_LEN and bits > B64_LIMIT) or
+                (likely and _random_looking(run, bits))) and not _library().is_sequential(run):
             yield "high-entropy string", run
 
 
@@ -261,14 +347,14 @@ def scan_string(text: str, *, likely: bool = False) -> list[tuple[str, str]]:
     secret is likely (an env value), scanned for entropy with a lower threshold."""
     if not text or is_reference(text):
         return []
-    lib = _library()
     found: list[tuple[str, str]] = []
-    for plugin in lib.regex_plugins:
-        for secret in plugin.analyze_string(text):
-            if plugin.secret_type == "Private Key":
-                found.append(("private key", text))
-            elif secret:
-                found.append((plugin.secret_type, secret))
+    if _plugin_candidate().search(text):  # else no detect-secrets plugin can match
+        for plugin in _library().regex_plugins:
+            for secret in plugin.analyze_string(text):
+                if plugin.secret_type == "Private Key":
+                    found.append(("private key", text))
+                elif secret:
+                    found.append((plugin.secret_type, secret))
     found += [("GitHub Token", m.group()) for m in _GITHUB_PAT.finditer(text)]
     for match in _URL_USERINFO.finditer(text):
         user, _, password = match.group(1).partition(":")
@@ -278,12 +364,12 @@ def scan_string(text: str, *, likely: bool = False) -> list[tuple[str, str]]:
             found.append(("token in a URL", user))
     for match in _ASSIGNMENT.finditer(text):
         name, value = match.groups()
-        if not re.search(r"[A-Za-z0-9]", value) or is_reference(value) or lib.is_templated(value):
+        if not re.search(r"[A-Za-z0-9]", value) or is_reference(value):
             continue
-        if secret_key(name):
-            found.append((f"'{name}' parameter", value))
-        else:
-            found += _high_entropy(value, likely=True)
+        hits = [(f"'{name}' parameter", value)] if secret_key(name) else \
+            list(_high_entropy(value, likely=True))
+        if hits and not _library().is_templated(value):  # {x}, <x>, ${x}: a placeholder
+            found += hits
     for match in _AUTH_SCHEME.finditer(text):
         if not match.group(1).isalpha():
             found.append(("authorization credentials", match.group(1)))

@@ -407,3 +407,38 @@ def test_detect_secrets_is_imported_lazily() -> None:
     code = ("import sys, s0c.spec.validate, s0c.cli.main; "
             "assert 'detect_secrets' not in sys.modules, 'imported at start'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_prefilter_patterns_are_the_plugins_own() -> None:
+    """spec/secrets.py imports detect-secrets only when one of the plugins' patterns (copied)
+    matches: the copy must be exactly the installed plugins' denylists, in order."""
+    import importlib
+
+    from s0c.spec import secrets
+
+    installed = [(regex.pattern, regex.flags & (re.IGNORECASE | re.VERBOSE))
+                 for module, name in secrets.DETECT_SECRETS_PLUGINS
+                 for regex in getattr(importlib.import_module(f"detect_secrets.plugins.{module}"),
+                                      name).denylist]
+    assert list(secrets._PLUGIN_PATTERNS) == installed
+
+
+def test_local_entropy_is_detect_secrets_entropy() -> None:
+    from detect_secrets.plugins.high_entropy_strings import (Base64HighEntropyString,
+                                                             HexHighEntropyString)
+
+    from s0c.spec.secrets import entropy
+
+    samples = ["a", "0123456789", "deadbeef" * 3, "4f9a2c" * 5, "12345678901234567890", ENTROPY,
+               GH, "x9Qm/+\\-_=AbCd", "ÄÖü ascii"]
+    for text in samples:
+        assert entropy(text) == Base64HighEntropyString().calculate_shannon_entropy(text)
+        assert entropy(text, "hex") == HexHighEntropyString().calculate_shannon_entropy(text)
+
+
+def test_a_spec_without_candidates_does_not_import_detect_secrets() -> None:
+    code = ("import sys; from s0c.spec.loader import load_file; from s0c.spec.validate import"
+            " validate; document, problems, _ = load_file('examples/poc.yaml');"
+            " assert not problems and validate(document)[0] is not None;"
+            " assert 'detect_secrets' not in sys.modules, 'imported for the PoC'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
