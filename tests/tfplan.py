@@ -591,6 +591,7 @@ class MotoShim:
         self.port = 0  # the kernel's pick, known once the shim listens (no port race)
         self.endpoint = ""
         self.lock = threading.Lock()
+        self.rules_lock = threading.Lock()  # security group rule changes, one at a time
         self.cache_groups: dict[str, dict[str, Any]] = {}
         self.budget_subscribers: dict[tuple, list[dict[str, str]]] = {}
         self.budget_tags: dict[str, dict[str, str]] = {}
@@ -864,7 +865,15 @@ class MotoShim:
                 f'<{action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
                 f"<requestId>moto-shim</requestId><instancesSet>{items}</instancesSet>"
                 f"</{action}Response>").encode()
-        status, out_headers, payload = self.forward(method, path, headers, body)
+        if action.startswith(("AuthorizeSecurityGroup", "RevokeSecurityGroup")):
+            # moto checks a group's rules for a duplicate and then extends them, without a lock:
+            # Terraform creating two rules of one group at once (alb_in_http and alb_in_https,
+            # app_out_https and its neighbours) has drawn a spurious InvalidPermission.Duplicate
+            # on a loaded machine. The shim sends them to moto one at a time.
+            with self.rules_lock:
+                status, out_headers, payload = self.forward(method, path, headers, body)
+        else:
+            status, out_headers, payload = self.forward(method, path, headers, body)
         if status != 200:
             return status, out_headers, payload
         if action in ("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"):
