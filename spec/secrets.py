@@ -350,10 +350,19 @@ def scan_string(text: str, *, likely: bool = False) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if _plugin_candidate().search(text):  # else no detect-secrets plugin can match
         for plugin in _library().regex_plugins:
-            for secret in plugin.analyze_string(text):
-                if plugin.secret_type == "Private Key":
+            if plugin.secret_type == "Private Key":
+                if any(True for _ in plugin.analyze_string(text)):
                     found.append(("private key", text))
-                elif secret:
+                continue
+            # analyze_string yields a pattern's first group: the password of basic auth, but
+            # only "ghp" of a GitHub token. A group that short is a prefix: the whole match
+            # is the secret (its masked form and its kind are then the token's).
+            for secret in plugin.analyze_string(text):
+                if secret and len(secret) < 8:
+                    secret = next((m.group() for pattern in plugin.denylist
+                                   for m in pattern.finditer(text) if secret in m.group()),
+                                  secret)
+                if secret:
                     found.append((plugin.secret_type, secret))
     found += [("GitHub Token", m.group()) for m in _GITHUB_PAT.finditer(text)]
     for match in _URL_USERINFO.finditer(text):
@@ -376,7 +385,9 @@ def scan_string(text: str, *, likely: bool = False) -> list[tuple[str, str]]:
     found += _high_entropy(text, likely)
     # One finding per secret: the longest, first-found kind.
     out: list[tuple[str, str]] = []
-    for kind, secret in sorted(found, key=lambda item: -len(item[1])):
+    # A named detector beats "high-entropy string" for the same text.
+    for kind, secret in sorted(found, key=lambda item: (-len(item[1]),
+                                                        item[0] == "high-entropy string")):
         if not any(secret in other for _, other in out):
             out.append((kind, secret))
     return out

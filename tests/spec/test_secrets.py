@@ -442,3 +442,16 @@ def test_a_spec_without_candidates_does_not_import_detect_secrets() -> None:
             " assert not problems and validate(document)[0] is not None;"
             " assert 'detect_secrets' not in sys.modules, 'imported for the PoC'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("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", "GitHub Token"),
+    ("https://x-access-token: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@github.com/o/r.git",
+     "GitHub Token"),
+    ("AKIAIOSFODNN7EXAMPLE", "AWS Access Key"),
+])
+def test_a_known_token_is_named_by_its_detector_not_as_entropy(text: str, kind: str) -> None:
+    # detect-secrets yields only a pattern's first group ("ghp"): the finding is the whole token.
+    from s0c.spec.secrets import scan_string
+    hits = scan_string(text)
+    assert [k for k, _ in hits] == [kind] and len(hits[0][1]) >= 20
