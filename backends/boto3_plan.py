@@ -22,7 +22,7 @@ from s0c.catalogue import KINDS
 from s0c.catalogue.budget import ACCOUNT_STEP
 from s0c.catalogue.model import (Call, Fingerprint, FollowUp, Fmt, Join, Kind, Out, Owner,
                                   TagFind, Waiter)
-from s0c.compiler.graph import Graph, Json, Node, Pseudo, Ref, Template
+from s0c.compiler.graph import Graph, Json, Node, Ref
 from s0c.compiler.naming import partition
 from s0c.plugins.hookspecs import hookimpl
 from s0c.runner.plan_values import CREATED, FORMAT, JOIN, REF, encode
@@ -216,35 +216,12 @@ def _bucket(b: _Builder, n: Node) -> list[dict]:
 OVERRIDES: dict[str, Callable[[_Builder, Node], list[dict]]] = {"bucket": _bucket}
 
 
-def _creation_stamped(graph: Graph) -> Graph:
-    """Each node's "created" suffix as "-" and its step's creation time, which apply records
-    (runner.plan_values.CREATED): a re-created database's final snapshot gets a new name."""
-    import dataclasses
-
-    def stamp(node_id: str, value: Any) -> Any:
-        if isinstance(value, Template):
-            parts: list[Any] = []
-            for part in value.parts:
-                if isinstance(part, Pseudo) and part.name == "created":
-                    parts += ["-", Ref(node_id, CREATED)]
-                else:
-                    parts.append(stamp(node_id, part))
-            return Template(tuple(parts))
-        if isinstance(value, dict):
-            return {key: stamp(node_id, item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [stamp(node_id, item) for item in value]
-        return value
-
-    nodes = {nid: dataclasses.replace(n, props=stamp(nid, n.props))
-             for nid, n in graph.nodes.items()}
-    return dataclasses.replace(graph, nodes=nodes)
-
-
 def build_plan(graph: Graph) -> dict[str, Any]:
-    # The plan runs in the spec's region: the region, its partition (botocore's table, see
+    # The plan runs in the spec's region: the region, its partition (the region data, see
     # compiler.naming.partition) and the other deployment facts are literals here.
-    graph = _creation_stamped(graph).literal()
+    # A "created" suffix (a final snapshot's name) is "-" and the creation time apply records
+    # for the node (runner.plan_values.CREATED): a re-created database's snapshot gets a new name.
+    graph = graph.literal(created=lambda node_id: ("-", Ref(node_id, CREATED)))
     builder = _Builder(graph)
     steps: list[dict] = []
     if any(KINDS[n.kind].api.needs_account for n in graph.nodes.values()):

@@ -9,7 +9,7 @@ reference syntax. No backend decides anything about AWS design: it is all here a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import Any, Callable, Iterator, Union
 
 from s0c.spec.diagnostics import Diagnostic, SpecPath, error
 
@@ -66,30 +66,34 @@ PSEUDO_NAMES = (
 )
 
 
-def literal(value: Any) -> Any:
+def literal(value: Any, created: tuple = ()) -> Any:
     """``value`` with every :class:`Pseudo` as the plain string it stands for, and templates
     that are then all literal text folded into one string (for backends that know the region
-    at compile time)."""
+    at compile time). ``created``: the template parts that stand for the "created" pseudo value
+    instead of its literal (the boto3 plan's "-" and the creation time apply records)."""
     if isinstance(value, Pseudo):
         return str(value)
     if isinstance(value, Template):
         parts: list[Any] = []
-        for part in (literal(p) for p in value.parts):
-            if isinstance(part, str) and parts and isinstance(parts[-1], str):
-                parts[-1] += part
-            elif not (isinstance(part, str) and not part):
-                parts.append(part)
+        for given in value.parts:
+            pieces = created if created and isinstance(given, Pseudo) and \
+                given.name == "created" else (literal(given, created),)
+            for part in pieces:
+                if isinstance(part, str) and parts and isinstance(parts[-1], str):
+                    parts[-1] += part
+                elif not (isinstance(part, str) and not part):
+                    parts.append(part)
         if all(isinstance(p, str) for p in parts):
             return "".join(parts)
         return Template(tuple(parts))
     if isinstance(value, Json):
-        return Json(literal(value.value))
+        return Json(literal(value.value, created))
     if isinstance(value, dict):
-        return {k: literal(v) for k, v in value.items()}
+        return {k: literal(v, created) for k, v in value.items()}
     if isinstance(value, list):
-        return [literal(v) for v in value]
+        return [literal(v, created) for v in value]
     if isinstance(value, tuple):
-        return tuple(literal(v) for v in value)
+        return tuple(literal(v, created) for v in value)
     return value
 
 
@@ -157,12 +161,13 @@ class Graph:
                export: bool = False) -> None:
         self.outputs[name] = Output(name, value, description, origin, export)
 
-    def literal(self) -> "Graph":
+    def literal(self, created: Callable[[str], tuple] | None = None) -> "Graph":
         """A copy with every :class:`Pseudo` value resolved for the spec's region (see
-        :func:`literal`)."""
+        :func:`literal`); ``created(node_id)`` gives a node's parts for its "created" value."""
         import dataclasses
 
-        nodes = {nid: dataclasses.replace(n, props=literal(n.props))
+        nodes = {nid: dataclasses.replace(n, props=literal(n.props, created(nid) if created
+                                                           else ()))
                  for nid, n in self.nodes.items()}
         outputs = {name: dataclasses.replace(o, value=literal(o.value))
                    for name, o in self.outputs.items()}
