@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from s0c.spec.models import Spec
@@ -35,36 +31,12 @@ def az_letter(index: int) -> str:
     return "abcdef"[index]
 
 
-@lru_cache(maxsize=1)
-def _partitions() -> list[dict[str, Any]]:
-    """botocore's partition table (``data/partitions.json``, 7 KB), read as a file: importing
-    botocore itself costs ~300 ms that a compile does not need."""
-    spec = importlib.util.find_spec("botocore")
-    if spec is None or spec.origin is None:
-        return []
-    path = Path(spec.origin).parent / "data" / "partitions.json"
-    try:
-        return json.loads(path.read_text())["partitions"]
-    except (OSError, ValueError, KeyError):
-        return []
-
-
-# Used when botocore's table is missing or does not know the region yet (prefix -> partition).
-_PREFIXES = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
-             ("us-isof-", "aws-iso-f"), ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"),
-             ("eusc-", "aws-eusc"))
-
-
 def partition(region: str) -> str:
-    """The ARN partition of ``region``: ``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso``..."""
-    table = _partitions()
-    for entry in table:
-        if region in entry.get("regions", {}):
-            return entry["outputs"]["name"]
-    for entry in table:
-        if re.fullmatch(entry.get("regionRegex", "$^"), region):
-            return entry["outputs"]["name"]
-    return next((name for prefix, name in _PREFIXES if region.startswith(prefix)), "aws")
+    """The ARN partition of ``region``: ``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso``...,
+    from the region data the spec checks use (spec/data/aws_values.json, from botocore)."""
+    from s0c.spec.aws_values import partition_of
+
+    return partition_of(region) or "aws"
 
 
 @dataclass

@@ -39,6 +39,16 @@ def partition(name: str) -> str | None:
     return entry["partition"] if entry else None
 
 
+def partition_of(name: str) -> str | None:
+    """The partition of ``name``, also for a region newer than the data: by botocore's
+    region pattern of each partition (cn-*, us-gov-*, ...). None when none matches."""
+    known = partition(name)
+    if known is not None:
+        return known
+    return next((part for part, entry in sorted(data()["partitions"].items())
+                 if re.fullmatch(entry["region_regex"], name)), None)
+
+
 def services() -> list[str]:
     """The botocore endpoint prefixes of the services s0c's output calls."""
     return list(data()["services"])
