@@ -46,18 +46,12 @@ def _sha256(data: bytes) -> str:
 
 def _read_small(path: Path, limit: int = 64 << 20) -> bytes | None:
     """The bytes of a regular file, never following a symbolic link; None if it is not one."""
+    from s0c.spec.loader import read_regular_file
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        return read_regular_file(path, limit, follow_links=False)
     except OSError:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(limit + 1)
-    finally:
-        os.close(fd)
 
 
 def _has_marker(data: bytes) -> bool:

@@ -96,13 +96,15 @@ class FileRefused(OSError):
     """A file that is not a regular file, or is too large, was not read."""
 
 
-def read_regular_file(path: str, limit: int) -> bytes:
+def read_regular_file(path: str | os.PathLike, limit: int, *, follow_links: bool = True) -> bytes:
     """At most ``limit`` bytes of the regular file ``path``; anything else raises OSError.
 
     The file is opened non-blocking and checked with ``fstat`` *before* it is read, so a FIFO,
     a device or a directory is refused at once instead of blocking or streaming forever.
+    ``follow_links=False``: a symbolic link at ``path`` is refused too (ELOOP).
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow_links else flags | os.O_NOFOLLOW)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
