@@ -35,12 +35,7 @@ def _as_of(estimate: Estimate) -> str:
 
 
 def _derived(item: LineItem) -> str | None:
-    return getattr(item.price, "derived", None)
-
-
-def _total_words(estimate: Estimate) -> str:
-    total = f"${estimate.monthly:,.2f}/month"
-    return total if estimate.complete else f"at least {total} ({len(estimate.unpriced)} unknown)"
+    return item.price.derived
 
 
 def _budget_line(estimate: Estimate, budget: float) -> str:
@@ -54,7 +49,7 @@ def _budget_line(estimate: Estimate, budget: float) -> str:
 def _price(price) -> dict:
     out = {"usd": price.usd, "category": price.category, "unit": price.unit,
            "as_of": price.as_of, "source": price.source}
-    if getattr(price, "derived", None):
+    if price.derived:
         out["derived"] = price.derived
     return out
 

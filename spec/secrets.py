@@ -275,8 +275,6 @@ def _hex_entropy(data: str) -> float:
 @dataclass(frozen=True)
 class _Library:
     regex_plugins: tuple
-    base64: Any
-    hex: Any
     is_sequential: Any
     is_templated: Any
 
@@ -287,13 +285,10 @@ def _library() -> _Library:
     import importlib
 
     from detect_secrets.filters.heuristic import is_sequential_string, is_templated_secret
-    from detect_secrets.plugins.high_entropy_strings import (
-        Base64HighEntropyString, HexHighEntropyString)
 
     plugins = tuple(getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), name)()
                     for module, name in DETECT_SECRETS_PLUGINS)
-    return _Library(plugins, Base64HighEntropyString(), HexHighEntropyString(),
-                    is_sequential_string, is_templated_secret)
+    return _Library(plugins, is_sequential_string, is_templated_secret)
 
 
 def is_reference(value: str) -> bool:
