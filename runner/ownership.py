@@ -27,8 +27,6 @@ import struct
 import urllib.parse
 from typing import Any
 
-ENV_TAG, ID_TAG = "s0c:environment", "s0c:logical-id"
-
 
 def tag_map(tags: Any) -> dict[str, str]:
     """``[{Key, Value}]`` (any capitalisation) or ``{key: value}`` -> ``{key: value}``."""
