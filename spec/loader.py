@@ -37,12 +37,17 @@ from typing import Any, Iterable, Iterator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent,
-                                MappingStartEvent, ScalarEvent, SequenceEndEvent,
-                                SequenceStartEvent)
+from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent,
+                                MappingStartEvent, ScalarEvent,
+                                SequenceEndEvent, SequenceStartEvent)
 from ruamel.yaml.main import DocInfo, version
 
 from .diagnostics import Diagnostic, Position, SpecPath, error
+
+try:  # ruamel.yaml.clib: libyaml's parser, ~30x faster than ruamel's pure-Python one
+    from _ruamel_yaml import CParser as _LibyamlParser
+except ImportError:  # not built for this interpreter: the pure-Python parser does it all
+    _LibyamlParser = None
 
 # A spec is a few KB (the PoC: 3 KB); ruamel's pure-Python scanner reads roughly 1 MB/s.
 MAX_SPEC_BYTES = 262_144
@@ -265,11 +270,60 @@ def _round_trip_yaml() -> YAML:
     return yaml
 
 
-def _parse_and_load(text: str) -> Any:
-    """The round-trip load of ``text`` with one scan and parse: every event is checked (as
-    :func:`check_events` does) as it is parsed, and kept; only when the whole text parsed and
-    every check passed are they composed and constructed. Raises :class:`_Retry` when the
-    parse fails or a check refuses, and ruamel's own errors from the construction."""
+# Where libyaml (YAML 1.1) and ruamel's parser (YAML 1.2) could read a text differently, the
+# fast path stands aside: NEL and the Unicode separators are line breaks in 1.1 only, a
+# byte-order mark inside the text is handled by each in its own way, and ruamel refuses a tab
+# inside a plain value where libyaml keeps it.
+_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029\ufeff]")
+# An anchor or alias name: letters, digits, '_' and '-' for libyaml; up to a space or a flow
+# indicator for YAML 1.2. A name that goes on past libyaml's end is read two ways.
+_LONGER_ANCHOR = re.compile(r"[&*][0-9A-Za-z_-]*[^0-9A-Za-z_\s,\[\]{}-]")
+
+
+def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
+    """libyaml's events for ``text``, made like those of ruamel's own parser (plain style is
+    None there, '' here), when the two readings are known to agree (tests/spec/
+    test_loader_libyaml.py compares them on thousands of texts). Raises :class:`_Retry` where
+    they may not: an empty plain value (the parsers put it at different places, e.g. before or
+    after a comment), a tag (ruamel's constructor reads the handle it was written with, which
+    libyaml does not keep), a %YAML or %TAG directive (ruamel switches its resolver on them),
+    the characters above, an anchor name with a character libyaml ends it at. ``parser`` (ruamel's, given the text) is not read: building it checked
+    that every character is printable, as a round-trip load does first."""
+    if _LIBYAML_DIFFERS.search(text):
+        raise _Retry()
+    events = _LibyamlParser(text)
+    anchored = False
+    while events.check_event():
+        event = events.get_event()
+        kind = type(event)
+        if getattr(event, "ctag", None) is not None:
+            raise _Retry()
+        if kind is AliasEvent or getattr(event, "anchor", None):
+            if not anchored and _LONGER_ANCHOR.search(text):
+                raise _Retry()
+            anchored = True
+        if kind is ScalarEvent:
+            if not event.style:
+                if not event.value:
+                    raise _Retry()
+                event.style = None
+        elif kind is DocumentStartEvent and (event.version or event.tags):
+            raise _Retry()
+        yield event
+
+
+def _round_trip_events(text: str, parser: Any) -> Iterator[Any]:
+    while parser.check_event():
+        yield parser.get_event()
+
+
+def _parse_and_load(text: str, source: Any = _round_trip_events) -> Any:
+    """The round-trip load of ``text`` with one scan and parse: every event from ``source``
+    (``source(text, parser)``) is checked (as :func:`check_events` does) as it is parsed, and
+    kept; only when the whole text parsed and every check passed are they composed and
+    constructed by ruamel's round-trip composer and constructor. Raises :class:`_Retry` when
+    the parse fails or a check refuses, and ruamel's own errors from the construction (for
+    libyaml's events, :class:`_Retry` there too: diagnostics come from ruamel's parser)."""
     yaml = _round_trip_yaml()
     yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))  # as YAML.load
     yaml.tags = {}
@@ -277,8 +331,7 @@ def _parse_and_load(text: str) -> Any:
     events: list[Any] = []
 
     def parsed() -> Iterator[Any]:
-        while parser.check_event():
-            event = parser.get_event()
+        for event in source(text, parser):
             events.append(event)
             yield event
     try:
@@ -289,17 +342,26 @@ def _parse_and_load(text: str) -> Any:
                 RecursionError) as exc:
             raise _Retry() from exc
         yaml._parser = _Replay(events)  # the composer asks the loader for its parser
-        return constructor.get_single_data()
+        if source is _round_trip_events:
+            return constructor.get_single_data()
+        try:
+            return constructor.get_single_data()
+        except (YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                RecursionError) as exc:
+            raise _Retry() from exc
     finally:
         parser.dispose()
 
 
 def _checked_load(text: str) -> tuple[Diagnostic | None, Any]:
-    """(refusal, None) or (None, the round-trip load of ``text``)."""
-    try:
-        return None, _parse_and_load(text)
-    except _Retry:
-        pass
+    """(refusal, None) or (None, the round-trip load of ``text``): libyaml's events when it is
+    installed and agrees, else ruamel's parser once, else the original two passes."""
+    sources = (_libyaml_events, _round_trip_events) if _LibyamlParser else (_round_trip_events,)
+    for source in sources:
+        try:
+            return None, _parse_and_load(text, source)
+        except _Retry:
+            pass
     refused = check_events(text)
     if refused is not None:
         return refused, None
