@@ -222,8 +222,12 @@ class Graph:
             if node.kind not in KINDS:
                 out.append(error("S0C-GRAPH", f"{node.id}: unknown kind {node.kind!r}", node.origin))
                 continue
-            for ref in iter_refs(node.props):
-                out.extend(self._check_ref(node.id, ref, node.origin))
+            for value in _walk(node.props):
+                if isinstance(value, Ref):
+                    out.extend(self._check_ref(node.id, value, node.origin))
+                elif isinstance(value, Input) and value.name not in self.inputs:
+                    out.append(error("S0C-GRAPH", f"{node.id}: unknown input {value.name!r}",
+                                     node.origin))
             for dep in node.depends_on:
                 if dep not in self.nodes:
                     out.append(error("S0C-GRAPH", f"{node.id}: depends on missing node {dep!r}",
@@ -231,11 +235,6 @@ class Graph:
         for output in self.outputs.values():
             for ref in iter_refs(output.value):
                 out.extend(self._check_ref(f"output {output.name}", ref, output.origin))
-        for node in self.nodes.values():
-            for value in _walk(node.props):
-                if isinstance(value, Input) and value.name not in self.inputs:
-                    out.append(error("S0C-GRAPH", f"{node.id}: unknown input {value.name!r}",
-                                     node.origin))
         return out
 
     def _check_ref(self, where: str, ref: Ref, origin: SpecPath) -> list[Diagnostic]:
@@ -251,17 +250,22 @@ class Graph:
 
 
 def _walk(value: Any) -> Iterator[Any]:
-    yield value
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _walk(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _walk(item)
-    elif isinstance(value, Template):
-        yield from _walk(value.parts)
-    elif isinstance(value, Json):
-        yield from _walk(value.value)
+    """``value`` and everything inside it, depth first, each before its contents. A stack, not
+    nested generators: a value deep in a user-data template would pass through every level."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        yield value
+        if isinstance(value, str):
+            continue
+        if isinstance(value, dict):
+            stack.extend(reversed(value.values()))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(reversed(value))
+        elif isinstance(value, Template):
+            stack.append(value.parts)
+        elif isinstance(value, Json):
+            stack.append(value.value)
 
 
 def iter_refs(value: Any) -> Iterator[Ref]:
