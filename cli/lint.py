@@ -70,23 +70,30 @@ def render_json(files: list[LintedFile], threshold: Severity) -> str:
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the report to a file instead of standard output.")
 @click.option("--show-suppressed", is_flag=True, help="Also list suppressed findings (text).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes for many specs (0: one per CPU; 1: none).")
 @prices_option
 def lint(specs: tuple[str, ...], fmt: str, fail_on: str, output: str | None,
-         show_suppressed: bool, prices_file: str | None) -> None:
+         show_suppressed: bool, jobs: int, prices_file: str | None) -> None:
     """Run the policy rules on SPECS.
 
     Exit 0 when no finding at or above --fail-on remains, 1 when one does, 2 when a spec is
-    not valid (it is reported and not linted).
+    not valid (it is reported and not linted). Many specs are shared among worker processes
+    (--jobs); the report is the same, in the order given.
     """
     from s0c.compiler.pipeline import lint_spec
     from s0c.policies.engine import registered_rules
 
     from .findings import locate
+    from .workers import job_count, map_in_order
 
     pm = plugin_manager()
     today = datetime.date.today()
     prices = load_prices(prices_file)
-    files = [locate(lint_spec(path, today=today, pm=pm, prices=prices)) for path in specs]
+
+    def lint_one(path: str) -> LintedFile:
+        return locate(lint_spec(path, today=today, pm=pm, prices=prices))
+    files = map_in_order(lint_one, specs, job_count(jobs, len(specs)))
     threshold = Severity(fail_on)
     if fmt == "text":
         lines = render_text(files, show_suppressed)
