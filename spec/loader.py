@@ -272,9 +272,10 @@ def _round_trip_yaml() -> YAML:
 
 # Where libyaml (YAML 1.1) and ruamel's parser (YAML 1.2) could read a text differently, the
 # fast path stands aside: NEL and the Unicode separators are line breaks in 1.1 only, a
-# byte-order mark inside the text is handled by each in its own way, and ruamel refuses a tab
-# inside a plain value where libyaml keeps it.
-_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029\ufeff]")
+# byte-order mark inside the text is handled by each in its own way, ruamel refuses a tab
+# inside a plain value where libyaml keeps it, and a document-end marker ('...') where libyaml
+# accepts one more.
+_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029\ufeff]|^[.][.][.]", re.MULTILINE)
 # An anchor or alias name: letters, digits, '_' and '-' for libyaml; up to a space or a flow
 # indicator for YAML 1.2. A name that goes on past libyaml's end is read two ways.
 _LONGER_ANCHOR = re.compile(r"[&*][0-9A-Za-z_-]*[^0-9A-Za-z_\s,\[\]{}-]")
@@ -285,7 +286,7 @@ def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
     None there, '' here), when the two readings are known to agree (tests/spec/
     test_loader_libyaml.py compares them on thousands of texts). Raises :class:`_Retry` where
     they may not: an empty plain value (the parsers put it at different places, e.g. before or
-    after a comment), a tag (ruamel's constructor reads the handle it was written with, which
+    after a comment), a block scalar that is empty or starts with blank lines, a tag (ruamel's constructor reads the handle it was written with, which
     libyaml does not keep), a %YAML or %TAG directive (ruamel switches its resolver on them),
     the characters above, an anchor name with a character libyaml ends it at. ``parser`` (ruamel's, given the text) is not read: building it checked
     that every character is printable, as a round-trip load does first."""
@@ -307,6 +308,8 @@ def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
                 if not event.value:
                     raise _Retry()
                 event.style = None
+            elif event.style in "|>" and event.value[:1] in ("", "\n"):
+                raise _Retry()  # ruamel refuses some blank first lines libyaml skips
         elif kind is DocumentStartEvent and (event.version or event.tags):
             raise _Retry()
         yield event

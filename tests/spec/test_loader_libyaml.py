@@ -32,6 +32,9 @@ DIFFERING = {
     "line separator": "a: x\u2028y\n",
     "byte order mark inside": "a: 1\n\ufeffb: 2\n",
     "YAML 1.1 directive": "%YAML 1.1\n---\na: yes\nb: 010\n",
+    "block scalar after a blank line": "b: |-\n \n   y\n",              # ruamel: ScannerError
+    "blank block scalar": "b: |-\n \n  \n",
+    "two document ends": "---\n? a\n: 1\n...\n...\n",                # ruamel: ParserError
     "TAG directive": "%TAG !e! tag:example.com,2000:\n---\na: 1\n",
 }
 
@@ -45,7 +48,7 @@ AGREEING = {
     "anchors and merges": "base: &b\n  k: 1\n  j: 2\nother:\n  <<: *b\n  k: 3\n",
     "sequence of mappings": "apps:\n  - name: x\n    port: 1\n  -   name: y\n      port: 2\n",
     "scalars 1.2 resolves": "a: 0x1F\nb: 0o17\nc: 1_000\nd: .inf\ne: ~\nf: 2020-01-01\ng: 1:20\n",
-    "explicit keys and documents": "---\n? a\n: 1\n...\n",
+    "explicit keys": "---\n? a\n: 1\n",
     "CRLF line ends": "a: 1\r\nb:\r\n  - x\r\n",
     "non-ASCII": "name: caf\u00e9\nemoji: \U0001f600 x\n",
     "duplicate key": "a: 1\na: 2\n",
@@ -109,7 +112,8 @@ def test_the_poc_is_read_by_libyaml(monkeypatch) -> None:
 _PIECES = list(":-?#&*!|>'\"{}[],%@` \t\n\\") + [
     "\r\n", "  ", "\n  ", ": ", "- ", "\u00e9", "\u2028", "\x85", "\ufeff", "...", "---",
     "<<: *a", "&a ", "*a", "!!str ", "\\/", "\\N", '"\\', "\x7f", "\U0001f600", "0x1F", "0o17",
-    "1_000", ".inf", "yes", "~", "null", "2020-01-01", "1:20", "&a:b ", "*a.b"]
+    "1_000", ".inf", "yes", "~", "null", "2020-01-01", "1:20", "&a:b ", "*a.b", "|-\n", ">+\n  ",
+    "|2\n", "\n \n", "? ", "\"a\n  b\"", "'a\n\n b'"]
 
 
 @st.composite
