@@ -125,6 +125,7 @@ def _words(name: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=16_384)  # see _scan_string
 def secret_key(name: str) -> bool:
     """Whether a key (a mapping key, an env name, a query parameter) names a secret."""
     words = _words(name)
@@ -340,8 +341,15 @@ def _random_looking(run: str, bits: float) -> bool:
 def scan_string(text: str, *, likely: bool = False) -> list[tuple[str, str]]:
     """Secret-shaped parts of one string: ``[(kind, secret)]``. ``likely``: a place where a
     secret is likely (an env value), scanned for entropy with a lower threshold."""
+    return list(_scan_string(text, likely))
+
+
+# Keys and many values repeat within a spec and across the specs of one `s0c lint` call; the
+# answer depends on the string alone. Bounded by what was read: a spec is at most 256 KiB.
+@lru_cache(maxsize=16_384)
+def _scan_string(text: str, likely: bool) -> tuple[tuple[str, str], ...]:
     if not text or is_reference(text):
-        return []
+        return ()
     found: list[tuple[str, str]] = []
     if _plugin_candidate().search(text):  # else no detect-secrets plugin can match
         for plugin in _library().regex_plugins:
@@ -385,7 +393,7 @@ def scan_string(text: str, *, likely: bool = False) -> list[tuple[str, str]]:
                                                         item[0] == "high-entropy string")):
         if not any(secret in other for _, other in out):
             out.append((kind, secret))
-    return out
+    return tuple(out)
 
 
 def mask(secret: str, kind: str = "") -> str:
