@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent,
@@ -260,6 +261,14 @@ class _Replay:
         self._events = []
 
 
+class _ReplayComposer(Composer):
+    """ruamel's composer, with the parser and the resolver as plain attributes: its own are
+    properties that look both up again on the loader for every event (~20% of a load)."""
+
+    parser: Any = None
+    resolver: Any = None
+
+
 class _Retry(Exception):
     """The one-pass read cannot decide: read the text the original way."""
 
@@ -328,6 +337,7 @@ def _parse_and_load(text: str, source: Any = _round_trip_events) -> Any:
     the parse fails or a check refuses, and ruamel's own errors from the construction (for
     libyaml's events, :class:`_Retry` there too: diagnostics come from ruamel's parser)."""
     yaml = _round_trip_yaml()
+    yaml.Composer = _ReplayComposer
     yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))  # as YAML.load
     yaml.tags = {}
     constructor, parser = yaml.get_constructor_parser(text)
@@ -344,7 +354,8 @@ def _parse_and_load(text: str, source: Any = _round_trip_events) -> Any:
         except (YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError,
                 RecursionError) as exc:
             raise _Retry() from exc
-        yaml._parser = _Replay(events)  # the composer asks the loader for its parser
+        yaml._parser = _Replay(events)  # what the constructor asks the loader for
+        yaml.composer.parser, yaml.composer.resolver = yaml._parser, yaml.resolver
         if source is _round_trip_events:
             return constructor.get_single_data()
         try:
