@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """s0c against the tools a user would otherwise run on the same environment, in one run.
 
-    .venv/bin/python bench/run.py [--runs N] [--no-install]
+    .venv/bin/python bench/run.py [--runs N] [--no-install] [--skip-peers]
 
 Every row is a whole CLI process on examples/poc.yaml (or what s0c compiles from it), timed
 wall-clock; the table shows medians of N runs and the ratios the targets are about:
@@ -172,6 +172,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per row (median)")
     parser.add_argument("--no-install", action="store_true",
                         help="skip peers whose set-up (npm ci, checkov venv) is missing")
+    parser.add_argument("--skip-peers", action="store_true",
+                        help="time s0c's rows only (a quick look; the peer ratios need them)")
     args = parser.parse_args()
     install = not args.no_install
     s0c = s0c_exe()
@@ -213,6 +215,9 @@ def main() -> None:
         row(f"s0c lint, {MANY} specs in one call",
             lambda: (timed([s0c, "lint", *specs], args.runs, ok=(0, 1)), f"{MANY} x the PoC"))
 
+        if args.skip_peers:
+            report(rows, args.runs)
+            return
         print("peers:", flush=True)
         row("cdk synth (CDK CLI)", lambda: cdk_synth(work / "cdk.out", args.runs, install))
 
