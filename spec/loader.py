@@ -288,6 +288,8 @@ _LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029\ufeff]|^[.][.][.]", re.MULTIL
 # An anchor or alias name: letters, digits, '_' and '-' for libyaml; up to a space or a flow
 # indicator for YAML 1.2. A name that goes on past libyaml's end is read two ways.
 _LONGER_ANCHOR = re.compile(r"[&*][0-9A-Za-z_-]*[^0-9A-Za-z_\s,\[\]{}-]")
+# A block scalar's header as ruamel's scanner takes it (an anchor may come first).
+_BLOCK_HEADER = re.compile(r"(?:&[0-9A-Za-z_-]+ +)?[|>](?:[1-9][+-]?|[+-][1-9]?)?(?: +#.*| *)$")
 
 
 def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
@@ -295,7 +297,8 @@ def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
     None there, '' here), when the two readings are known to agree (tests/spec/
     test_loader_libyaml.py compares them on thousands of texts). Raises :class:`_Retry` where
     they may not: an empty plain value (the parsers put it at different places, e.g. before or
-    after a comment), a block scalar that is empty or starts with blank lines, a tag (ruamel's constructor reads the handle it was written with, which
+    after a comment), a block scalar that is empty or starts with blank lines or whose header ruamel would
+    refuse, a tag (ruamel's constructor reads the handle it was written with, which
     libyaml does not keep), a %YAML or %TAG directive (ruamel switches its resolver on them),
     the characters above, an anchor name with a character libyaml ends it at. ``parser`` (ruamel's, given the text) is not read: building it checked
     that every character is printable, as a round-trip load does first."""
@@ -303,6 +306,7 @@ def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
         raise _Retry()
     events = _LibyamlParser(text)
     anchored = False
+    lines: list[str] = []
     while events.check_event():
         event = events.get_event()
         kind = type(event)
@@ -317,8 +321,13 @@ def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
                 if not event.value:
                     raise _Retry()
                 event.style = None
-            elif event.style in "|>" and event.value[:1] in ("", "\n"):
-                raise _Retry()  # ruamel refuses some blank first lines libyaml skips
+            elif event.style in "|>":
+                if event.value[:1] in ("", "\n"):
+                    raise _Retry()  # ruamel refuses some blank first lines libyaml skips
+                lines = lines or text.splitlines()
+                mark = event.start_mark
+                if not _BLOCK_HEADER.match(lines[mark.line], mark.column):
+                    raise _Retry()  # e.g. '|#': ruamel wants a space before the comment
         elif kind is DocumentStartEvent and (event.version or event.tags):
             raise _Retry()
         yield event

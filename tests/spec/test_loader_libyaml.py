@@ -34,6 +34,7 @@ DIFFERING = {
     "YAML 1.1 directive": "%YAML 1.1\n---\na: yes\nb: 010\n",
     "block scalar after a blank line": "b: |-\n \n   y\n",              # ruamel: ScannerError
     "blank block scalar": "b: |-\n \n  \n",
+    "comment against a block header": "a: >#\n  one\n",                # ruamel: ScannerError
     "two document ends": "---\n? a\n: 1\n...\n...\n",                # ruamel: ParserError
     "TAG directive": "%TAG !e! tag:example.com,2000:\n---\na: 1\n",
 }
@@ -41,6 +42,7 @@ DIFFERING = {
 # Cases libyaml reads, which must come out exactly as ruamel's reading.
 AGREEING = {
     "the PoC": POC,
+    "block headers": "a: |2-\n   x\nb: >+ # c\n  y\nc: &k |\n  z\nd: |-1\n x\n",
     "folded and literal blocks": "a: >\n  one\n  two\n\n  three\nb: |-\n  x\n   y\nc: >+\n  z\n\n",
     "quoted escapes": 'a: "x\\ny\\u00e9\\x41\\/\\"q"\nb: \'it\'\'s\'\n',
     "multi-line plain and quoted": "a: one\n  two\n\n  three\nb: \"x\n  y\"\n",
@@ -113,7 +115,7 @@ _PIECES = list(":-?#&*!|>'\"{}[],%@` \t\n\\") + [
     "\r\n", "  ", "\n  ", ": ", "- ", "\u00e9", "\u2028", "\x85", "\ufeff", "...", "---",
     "<<: *a", "&a ", "*a", "!!str ", "\\/", "\\N", '"\\', "\x7f", "\U0001f600", "0x1F", "0o17",
     "1_000", ".inf", "yes", "~", "null", "2020-01-01", "1:20", "&a:b ", "*a.b", "|-\n", ">+\n  ",
-    "|2\n", "\n \n", "? ", "\"a\n  b\"", "'a\n\n b'"]
+    "|2\n", "\n \n", "? ", "\"a\n  b\"", "'a\n\n b'", "|#", ">1", "|+ #", "\r"]
 
 
 @st.composite
