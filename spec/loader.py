@@ -269,6 +269,11 @@ class _ReplayComposer(Composer):
     resolver: Any = None
 
 
+# What ruamel raises besides its YAMLErrors on texts it cannot read (bugs of its own).
+_RUAMEL_FAILURES = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
+                    AssertionError)
+
+
 class _Retry(Exception):
     """The one-pass read cannot decide: read the text the original way."""
 
@@ -360,8 +365,7 @@ def _parse_and_load(text: str, source: Any = _round_trip_events) -> Any:
         try:
             if _check(parsed()) is not None:
                 raise _Retry()
-        except (YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-                RecursionError) as exc:
+        except (YAMLError, *_RUAMEL_FAILURES) as exc:
             raise _Retry() from exc
         yaml._parser = _Replay(events)  # what the constructor asks the loader for
         yaml.composer.parser, yaml.composer.resolver = yaml._parser, yaml.resolver
@@ -369,8 +373,7 @@ def _parse_and_load(text: str, source: Any = _round_trip_events) -> Any:
             return constructor.get_single_data()
         try:
             return constructor.get_single_data()
-        except (YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-                RecursionError) as exc:
+        except (YAMLError, *_RUAMEL_FAILURES) as exc:
             raise _Retry() from exc
     finally:
         parser.dispose()
@@ -503,11 +506,13 @@ def _load(text: str, filename: str, base_dir: str
     except YAMLError as exc:  # errors without a mark (e.g. reader errors)
         return None, [error("S0C-YAML", " ".join(str(exc).split()), position=Position(1, 1))], \
             source
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-        # ruamel's constructors raise these on values its resolver let through; the checks
-        # above refuse every case known (tests/spec/test_hostile.py), this is the net.
-        return None, [error("S0C-YAML", f"cannot read this YAML ({type(exc).__name__}:"
-                            f" {' '.join(str(exc).split())[:200]})", position=Position(1, 1))], \
+    except _RUAMEL_FAILURES as exc:
+        # ruamel's constructors raise these on values its resolver let through, its scanner an
+        # AssertionError on some comments before a block scalar; the checks above refuse every
+        # case known (tests/spec/test_hostile.py), this is the net.
+        detail = " ".join(str(exc).split())[:200]
+        return None, [error("S0C-YAML", f"cannot read this YAML ({type(exc).__name__}"
+                            f"{': ' + detail if detail else ''})", position=Position(1, 1))], \
             source
     if node is None:
         return None, [error("S0C-YAML", "the spec is empty; expected a mapping with 'version: 1'",
