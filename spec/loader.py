@@ -269,9 +269,10 @@ class _ReplayComposer(Composer):
     resolver: Any = None
 
 
-# What ruamel raises besides its YAMLErrors on texts it cannot read (bugs of its own).
+# What ruamel raises besides its YAMLErrors on texts it cannot read (bugs of its own; its
+# round-trip comment handling fails some comments with AssertionError or NotImplementedError).
 _RUAMEL_FAILURES = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
-                    AssertionError)
+                    AssertionError, NotImplementedError)
 
 
 class _Retry(Exception):
@@ -507,9 +508,9 @@ def _load(text: str, filename: str, base_dir: str
         return None, [error("S0C-YAML", " ".join(str(exc).split()), position=Position(1, 1))], \
             source
     except _RUAMEL_FAILURES as exc:
-        # ruamel's constructors raise these on values its resolver let through, its scanner an
-        # AssertionError on some comments before a block scalar; the checks above refuse every
-        # case known (tests/spec/test_hostile.py), this is the net.
+        # ruamel's constructors raise these on values its resolver let through, its comment
+        # handling on some comments; the checks above refuse every case known
+        # (tests/spec/test_hostile.py), this is the net.
         detail = " ".join(str(exc).split())[:200]
         return None, [error("S0C-YAML", f"cannot read this YAML ({type(exc).__name__}"
                             f"{': ' + detail if detail else ''})", position=Position(1, 1))], \
