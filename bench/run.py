@@ -40,6 +40,7 @@ CDK = ROOT / "bench" / "peers" / "cdk"
 CHECKOV_VENV = ROOT / "bench" / ".venv-checkov"
 CHECKOV_VERSION = "3.3.30"  # as tests/policies/test_checkov.py
 MANY = 100
+SERIES = (10, 25, 50, 100, 200)  # `s0c lint` of N specs in one call: does it grow linearly?
 # (what, numerator row, denominator row, target, True if the target is "at least")
 TARGETS = [
     ("cdk synth / s0c compile -b cloudformation", "cdk synth (CDK CLI)",
@@ -92,12 +93,13 @@ def s0c_exe() -> str:
 
 
 def many_specs(directory: Path) -> list[str]:
-    """MANY copies of the PoC under distinct environment names, with its key file beside them."""
+    """max(SERIES) copies of the PoC under distinct environment names, with its key file beside
+    them."""
     shutil.copytree(POC.parent / "keys", directory / "keys")
     text = POC.read_text()
     assert "name: smart-0dte-poc" in text
     paths = []
-    for i in range(MANY):
+    for i in range(max(SERIES)):
         path = directory / f"env{i:03d}.yaml"
         path.write_text(text.replace("name: smart-0dte-poc", f"name: poc-{i:03d}", 1))
         paths.append(str(path))
@@ -212,8 +214,10 @@ def main() -> None:
             lambda: timed([s0c, "diff", str(POC), str(live), "--allow-live"], args.runs,
                           ok=(0, 1)))
         specs = many_specs(work / "many")
-        row(f"s0c lint, {MANY} specs in one call",
-            lambda: (timed([s0c, "lint", *specs], args.runs, ok=(0, 1)), f"{MANY} x the PoC"))
+        for count in SERIES:
+            row(f"s0c lint, {count} specs in one call",
+                lambda n=count: (timed([s0c, "lint", *specs[:n]], args.runs, ok=(0, 1)),
+                                 f"{n} x the PoC"))
 
         if args.skip_peers:
             report(rows, args.runs)
@@ -258,6 +262,15 @@ def report(rows: list[tuple[str, float | None, str]], runs: int) -> None:
         else:
             ratio = f"{ms / base:10.2f}x" if base else ""
             print(f"{name:{width}} {ms:10.0f} {ratio:>11}  {note}")
+    one = times.get("s0c lint")
+    series = [(n, times[f"s0c lint, {n} specs in one call"]) for n in SERIES
+              if f"s0c lint, {n} specs in one call" in times]
+    if one and series:
+        print()
+        print("s0c lint, N specs in one call (derived: ms per spec beyond the first):")
+        for n, ms in series:
+            print(f"  N = {n:4d}: {ms:7.0f} ms, {ms / one:5.2f}x one spec,"
+                  f" {(ms - one) / (n - 1):5.2f} ms per further spec")
     print()
     print("targets (measured, not asserted):")
     for what, top, bottom, target, at_least in TARGETS:

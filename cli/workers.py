@@ -32,9 +32,14 @@ def available_cpus() -> int:
 
 def job_count(requested: int | None, items: int) -> int:
     """Workers for ``items`` inputs: ``requested`` (0 or None: as many as CPUs), at most one
-    per :data:`MIN_PER_WORKER` inputs, and 1 where processes cannot be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # spawning would import everything again in each worker
+    per :data:`MIN_PER_WORKER` inputs, and 1 where forking is not how this platform starts
+    processes."""
+    default = multiprocessing.get_start_method(allow_none=True) or \
+        multiprocessing.get_all_start_methods()[0]  # the platform's default comes first
+    if default != "fork":
+        # Spawning would import everything again in each worker; and where fork is not the
+        # platform's default (macOS, Windows), system libraries may not survive it.
+        return 1
     wanted = requested or available_cpus()
     return max(1, min(wanted, items // MIN_PER_WORKER))
 
