@@ -81,10 +81,13 @@ def _apps(spec: Spec) -> list[Diagnostic]:
     return out
 
 
+# Security group names may not start with "sg-", load balancer names not with "internal-".
+RESERVED_NAME_PREFIXES = ("sg-", "internal-")
+
+
 def _misc(spec: Spec) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    # Security group names may not start with "sg-", load balancer names not with "internal-".
-    for prefix in ("sg-", "internal-"):
+    for prefix in RESERVED_NAME_PREFIXES:
         if spec.name.startswith(prefix):
             out.append(error("S0C-NAME", f"name must not start with {prefix!r} (AWS reserves it"
                              " in derived resource names)", ("name",)))

@@ -9,6 +9,7 @@ import unicodedata
 
 from hypothesis import assume, strategies as st
 
+from s0c.spec.checks import RESERVED_NAME_PREFIXES
 from s0c.spec.secrets import scan
 from tests.specs import poc_data
 
@@ -57,7 +58,9 @@ def valid_specs(draw: st.DrawFn, templates: bool = False) -> dict:
     data["name"] = draw(st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
                         .filter(lambda s: 2 <= len(s) <= 24)
                         # S3 refuses bucket names (<name>-<bucket>) with these prefixes.
-                        .filter(lambda s: not f"{s}-".startswith(("sthree-", "amzn-s3-demo-"))))
+                        .filter(lambda s: not f"{s}-".startswith(("sthree-", "amzn-s3-demo-")))
+                        # AWS reserves these in derived resource names (S0C-NAME).
+                        .filter(lambda s: not s.startswith(RESERVED_NAME_PREFIXES)))
     data["region"] = draw(st.sampled_from(["us-east-1", "us-west-2", "eu-central-1"]))
     data["mode"] = draw(st.sampled_from(["development", "testing", "live"]))
     data["tags"] = draw(st.dictionaries(
