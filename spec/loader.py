@@ -39,8 +39,8 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent,
-                                MappingStartEvent, ScalarEvent,
-                                SequenceEndEvent, SequenceStartEvent)
+                                MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                                SequenceStartEvent)
 from ruamel.yaml.main import DocInfo, version
 
 from .diagnostics import Diagnostic, Position, SpecPath, error
@@ -303,11 +303,12 @@ def _libyaml_events(text: str, parser: Any) -> Iterator[Any]:
     None there, '' here), when the two readings are known to agree (tests/spec/
     test_loader_libyaml.py compares them on thousands of texts). Raises :class:`_Retry` where
     they may not: an empty plain value (the parsers put it at different places, e.g. before or
-    after a comment), a block scalar that is empty or starts with blank lines or whose header ruamel would
-    refuse, a tag (ruamel's constructor reads the handle it was written with, which
-    libyaml does not keep), a %YAML or %TAG directive (ruamel switches its resolver on them),
-    the characters above, an anchor name with a character libyaml ends it at. ``parser`` (ruamel's, given the text) is not read: building it checked
-    that every character is printable, as a round-trip load does first."""
+    after a comment), a block scalar that is empty, starts with blank lines or has a header
+    ruamel would refuse, a tag (ruamel's constructor reads the handle it was written with,
+    which libyaml does not keep), a %YAML or %TAG directive (ruamel switches its resolver on
+    them), the characters above, an anchor name with a character libyaml ends it at.
+    ``parser`` (ruamel's, given the text) is not read: building it checked that every
+    character is printable, as a round-trip load does first."""
     if _LIBYAML_DIFFERS.search(text):
         raise _Retry()
     events = _LibyamlParser(text)
@@ -370,11 +371,11 @@ def _parse_and_load(text: str, source: Any = _round_trip_events) -> Any:
             raise _Retry() from exc
         yaml._parser = _Replay(events)  # what the constructor asks the loader for
         yaml.composer.parser, yaml.composer.resolver = yaml._parser, yaml.resolver
-        if source is _round_trip_events:
-            return constructor.get_single_data()
         try:
             return constructor.get_single_data()
         except (YAMLError, *_RUAMEL_FAILURES) as exc:
+            if source is _round_trip_events:
+                raise  # the diagnostic is this parser's
             raise _Retry() from exc
     finally:
         parser.dispose()

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from s0c.spec import loader
+from tests.spec.test_loader_one_pass import _outcome as outcome
 from tests.specs import EXAMPLES
 
 POC = (EXAMPLES / "poc.yaml").read_text()
@@ -59,19 +60,12 @@ AGREEING = {
 
 
 def _outcome(text: str, *, libyaml: bool, monkeypatch: pytest.MonkeyPatch):
+    """What the loader makes of ``text`` (tests/spec/test_loader_one_pass.py), with or without
+    libyaml."""
     with monkeypatch.context() as patch:
         if not libyaml:
             patch.setattr(loader, "_LibyamlParser", None)
-        try:
-            refused, node = loader._checked_load(text)
-        except Exception as exc:  # noqa: BLE001 - compared, not handled
-            return ("raised", type(exc).__name__, str(exc))
-    if refused is not None:
-        return ("refused", refused.message, refused.position)
-    source = loader.SourceMap("f.yaml")
-    data = loader._Converter(source).convert(node, ()) if isinstance(
-        node, loader.CommentedMap) else node
-    return ("loaded", repr(data), source.values, source.keys)
+        return outcome(loader._checked_load, text)
 
 
 def _libyaml_answered(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
